@@ -1,0 +1,54 @@
+"""The OCR seam: a small protocol every engine implements.
+
+Engines receive a prepared crop (grayscale uint8, dark ink on white) and settings,
+and return text plus one confidence in [0, 1] per character of ``text``. A blank
+crop gives an empty reading with confidence 0, never an exception. A real engine
+failure raises :class:`ocr_service.errors.OcrEngineError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+GrayImage = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    language: str = "jpn"
+    """Tesseract language string: "jpn", "eng" or "jpn+eng"."""
+    psm: int = 7
+    """Page-segmentation mode: 7 one line, 6 a block, 8 one word, 10 one character."""
+    whitelist: str | None = None
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    text: str
+    char_confidences: tuple[float, ...] = field(default=())
+    """One confidence in [0, 1] per character of ``text`` (whitespace included)."""
+
+    @property
+    def mean_confidence(self) -> float:
+        if not self.char_confidences:
+            return 0.0
+        return float(sum(self.char_confidences) / len(self.char_confidences))
+
+    @property
+    def min_confidence(self) -> float:
+        return min(self.char_confidences, default=0.0)
+
+
+EMPTY = OcrResult(text="", char_confidences=())
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
+        """Read one crop."""
+        ...

@@ -1,0 +1,272 @@
+"""Form templates as validated data.
+
+A template lives in ``templates_forms/<template_id>/template.yaml`` next to one
+reference PNG of the blank form per page. Every coordinate is in reference-image
+pixels; the reference DPI is stated per page.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+BBox = Annotated[list[int], Field(min_length=4, max_length=4)]
+"""``[x, y, w, h]`` in reference-image pixels."""
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    KANA = "kana"
+    DIGITS = "digits"
+    NUMBER = "number"
+    DATE = "date"
+    POSTAL_CODE = "postal_code"
+    PHONE = "phone"
+    EMAIL = "email"
+    CHECKBOX = "checkbox"
+    CHOICE = "choice"
+    BOXED = "boxed"
+    MARK = "mark"
+
+
+#: Types whose value is decided from ink, not from OCR text.
+INK_TYPES = frozenset({FieldType.CHECKBOX, FieldType.CHOICE, FieldType.MARK})
+
+
+class Language(StrEnum):
+    JPN = "jpn"
+    ENG = "eng"
+    JPN_ENG = "jpn+eng"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_bbox(v: list[int]) -> list[int]:
+    x, y, w, h = v
+    if x < 0 or y < 0:
+        raise ValueError(f"bbox {v} starts at a negative coordinate")
+    if w <= 0 or h <= 0:
+        raise ValueError(f"bbox {v} has no area (w and h must be > 0)")
+    return v
+
+
+class Option(Strict):
+    """One option zone of a choice field."""
+
+    value: str = Field(min_length=1)
+    label: str | None = None
+    bbox: BBox
+
+    _bbox = field_validator("bbox")(_check_bbox)
+
+
+class FieldSpec(Strict):
+    """One field zone of a template."""
+
+    name: str
+    label: str = Field(min_length=1)
+    page: int = Field(default=1, ge=1)
+    bbox: BBox
+    type: FieldType
+    language: Language = Language.JPN
+    required: bool = False
+    pattern: str | None = None
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Review threshold: the field is flagged when its confidence is under it."""
+    multiline: bool = False
+    psm: int | None = Field(default=None, ge=0, le=13)
+    """Tesseract page-segmentation mode override."""
+    whitelist: str | None = None
+    options: list[Option] = Field(default_factory=list)
+    boxes: list[BBox] = Field(default_factory=list)
+    min: float | None = None
+    max: float | None = None
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+    check_digit: Literal["mynumber"] | None = None
+    vocabulary: Literal["prefecture", "municipality", "era"] | None = None
+    address_field: str | None = None
+    """For postal_code fields: the address field whose start must match the code."""
+    kana: Literal["katakana", "hiragana"] = "katakana"
+    """For kana fields: the script values are normalized to."""
+    date_style: Literal["wareki", "western", "any"] = "any"
+
+    _bbox = field_validator("bbox")(_check_bbox)
+
+    @field_validator("name")
+    @classmethod
+    def _snake_case(cls, v: str) -> str:
+        if not NAME_RE.match(v):
+            raise ValueError(f"name {v!r} is not snake_case (a-z, 0-9, _; starts with a letter)")
+        return v
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"pattern {v!r} is not a valid regular expression: {exc}") from exc
+        return v
+
+    @field_validator("boxes")
+    @classmethod
+    def _boxes(cls, v: list[list[int]]) -> list[list[int]]:
+        for b in v:
+            _check_bbox(b)
+        return v
+
+    @model_validator(mode="after")
+    def _type_rules(self) -> FieldSpec:
+        if self.type is FieldType.CHOICE:
+            if len(self.options) < 2:
+                raise ValueError("a choice field needs at least two options")
+            values = [o.value for o in self.options]
+            if len(set(values)) != len(values):
+                raise ValueError("choice option values must be unique")
+            for i, a in enumerate(self.options):
+                if not _inside(a.bbox, self.bbox):
+                    raise ValueError(f"option {a.value!r} zone {a.bbox} lies outside the field bbox")
+                for b in self.options[i + 1 :]:
+                    if _overlap(a.bbox, b.bbox):
+                        raise ValueError(
+                            f"option zones {a.value!r} {a.bbox} and {b.value!r} {b.bbox} overlap"
+                        )
+        elif self.options:
+            raise ValueError(f"options are only for choice fields, not {self.type.value}")
+        if self.type is FieldType.BOXED:
+            if not self.boxes:
+                raise ValueError("a boxed field needs its boxes (one [x, y, w, h] per character)")
+            for i, a in enumerate(self.boxes):
+                if not _inside(a, self.bbox):
+                    raise ValueError(f"box {i} {a} lies outside the field bbox")
+                for b in self.boxes[i + 1 :]:
+                    if _overlap(a, b):
+                        raise ValueError(f"boxes {a} and {b} overlap")
+        elif self.boxes:
+            raise ValueError(f"boxes are only for boxed fields, not {self.type.value}")
+        if self.check_digit and self.type not in (FieldType.BOXED, FieldType.DIGITS):
+            raise ValueError("check_digit applies to digits or boxed fields only")
+        if self.address_field and self.type is not FieldType.POSTAL_CODE:
+            raise ValueError("address_field applies to postal_code fields only")
+        return self
+
+
+class PageSpec(Strict):
+    page: int = Field(ge=1)
+    image: str = Field(min_length=1)
+    """Reference PNG, relative to the template folder."""
+    dpi: int = Field(ge=72, le=1200)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+
+
+class Template(Strict):
+    id: str
+    name: str = Field(min_length=1)
+    version: str | int = 1
+    description: str = ""
+    source: str | None = None
+    """Where the blank form came from (for forms we did not design)."""
+    pages: list[PageSpec] = Field(min_length=1)
+    fields: list[FieldSpec] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not re.match(r"^[a-z0-9][a-z0-9_-]*$", v):
+            raise ValueError(f"template id {v!r} must be lower-case letters, digits, - or _")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Template:
+        numbers = [p.page for p in self.pages]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(f"pages must be numbered 1..n in order, got {numbers}")
+        seen: set[str] = set()
+        for f in self.fields:
+            if f.name in seen:
+                raise ValueError(f"field {f.name!r}: duplicate name")
+            seen.add(f.name)
+            if f.page > len(self.pages):
+                raise ValueError(f"field {f.name!r}: page {f.page} does not exist")
+            page = self.pages[f.page - 1]
+            x, y, w, h = f.bbox
+            if x + w > page.width or y + h > page.height:
+                raise ValueError(
+                    f"field {f.name!r}: zone {f.bbox} falls off page {f.page} "
+                    f"({page.width}x{page.height})"
+                )
+        for f in self.fields:
+            if f.address_field and f.address_field not in seen:
+                raise ValueError(f"field {f.name!r}: address_field {f.address_field!r} is unknown")
+        return self
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def fields_on(self, page: int) -> list[FieldSpec]:
+        return [f for f in self.fields if f.page == page]
+
+    def contract(self, folder: Any) -> dict[str, Any]:
+        """The ``templates show --json`` contract (``folder`` is the template's Path)."""
+        pages = [
+            {
+                "page": p.page,
+                "image": str((folder / p.image).resolve()),
+                "width": p.width,
+                "height": p.height,
+                "dpi": p.dpi,
+            }
+            for p in self.pages
+        ]
+        fields: list[dict[str, Any]] = []
+        for f in self.fields:
+            item: dict[str, Any] = {
+                "name": f.name,
+                "label": f.label,
+                "type": f.type.value,
+                "page": f.page,
+                "bbox": list(f.bbox),
+                "language": f.language.value,
+                "required": f.required,
+            }
+            if f.pattern is not None:
+                item["pattern"] = f.pattern
+            if f.threshold is not None:
+                item["threshold"] = f.threshold
+            if f.type is FieldType.CHOICE:
+                item["options"] = [{"value": o.value, "bbox": list(o.bbox)} for o in f.options]
+            if f.type is FieldType.BOXED:
+                item["boxes"] = [list(b) for b in f.boxes]
+            fields.append(item)
+        return {
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "pages": pages,
+            "fields": fields,
+        }
+
+
+def _overlap(a: list[int], b: list[int]) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def _inside(inner: list[int], outer: list[int]) -> bool:
+    ix, iy, iw, ih = inner
+    ox, oy, ow, oh = outer
+    return ix >= ox and iy >= oy and ix + iw <= ox + ow and iy + ih <= oy + oh
