@@ -1,0 +1,79 @@
+"""Service settings: one pydantic ``BaseSettings`` with the ``OCR_`` prefix.
+
+Nothing here connects to anything; :func:`get_settings` reads the environment once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ocr_service.templates.loader import default_templates_dir
+
+DEFAULT_SECRET = "dev-insecure-change-me"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Everything the API, the worker and the CLI need to know about their surroundings."""
+
+    model_config = SettingsConfigDict(env_prefix="OCR_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    """Signs feed cursors. Must be changed outside development."""
+
+    data_dir: Path = Path("data")
+    templates_dir: Path = Field(default_factory=default_templates_dir)
+    database_url: str = ""
+    """Empty means a SQLite file ``ocr.db`` in ``data_dir``."""
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    queue_name: str = "ocr"
+
+    max_upload_bytes: int = Field(default=100 * 2**20, gt=0)
+    max_pages: int = Field(default=500, gt=0)
+    max_pixels: int = Field(default=60_000_000, gt=0)
+
+    retention_days: int = Field(default=90, ge=1)
+    job_timeout_seconds: int = Field(default=300, gt=0)
+    job_result_ttl_seconds: int = Field(default=3600, ge=0)
+    job_failure_ttl_seconds: int = Field(default=7 * 86400, ge=0)
+    reconcile_after_seconds: int = Field(default=900, gt=0)
+    """Pages queued/processing for longer than this are enqueued again by ``reconcile``."""
+    reconcile_interval_seconds: int = Field(default=300, gt=0)
+    """How often a running worker reconciles (one worker at a time, by a Redis lock)."""
+    feed_settle_ms: int = Field(default=1000, ge=0)
+    """The feed hides rows younger than this, so slower transactions commit before a poller
+    moves its cursor past them."""
+    lease_minutes: int = Field(default=15, gt=0)
+    engine_name: str = "tesserocr"
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'ocr.db').resolve()}"
+        return self
+
+    def check_secrets(self) -> None:
+        """Refuse default secrets outside development (called at start-up, not at import)."""
+        if (
+            self.environment is not Environment.DEVELOPMENT
+            and self.secret_key.get_secret_value() == DEFAULT_SECRET
+        ):
+            raise ValueError(
+                "OCR_SECRET_KEY still has its default value; set a random secret "
+                "or run with OCR_ENVIRONMENT=development"
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,227 @@
+"""Tables, as typed SQLAlchemy 2 models. Plain data: no behaviour beyond column defaults.
+
+Timestamps are timezone-aware UTC everywhere (also on SQLite, through :class:`UtcDateTime`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; gives back aware UTC datetimes on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC datetimes")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    REVIEWER = "reviewer"
+    READER = "reader"
+    ADMIN = "admin"
+
+
+class UploadStatus(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PageStatus(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DocumentStatus(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    NEEDS_REVIEW = "needs_review"
+    VERIFIED = "verified"
+    FAILED = "failed"
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    """The public prefix id that starts the key (``ocr_<id>_<secret>``)."""
+    key_hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+    __table_args__ = (UniqueConstraint("dedupe_key", name="uq_uploads_dedupe_key"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    template: Mapped[str | None] = mapped_column(String(100))
+    dedupe_key: Mapped[str] = mapped_column(String(300))
+    """``sha256:template:submitter``: the same file sent again gives the same upload."""
+    external_ref: Mapped[str | None] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default=UploadStatus.QUEUED)
+    pages_total: Mapped[int] = mapped_column(Integer)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (
+        UniqueConstraint("upload_id", "index", name="uq_pages_upload_index"),
+        Index("ix_pages_status_updated", "status", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    upload_id: Mapped[str] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    """0-based page index in the source file."""
+    status: Mapped[str] = mapped_column(String(16), default=PageStatus.QUEUED)
+    document_id: Mapped[str | None] = mapped_column(String(36))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("upload_id", "page_index", name="uq_documents_upload_page"),
+        Index("ix_documents_feed", "updated_at", "id"),
+        Index("ix_documents_template_feed", "template_id", "updated_at", "id"),
+        Index("ix_documents_status_feed", "status", "updated_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    upload_id: Mapped[str] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"))
+    page_index: Mapped[int] = mapped_column(Integer)
+    template_id: Mapped[str | None] = mapped_column(String(100))
+    template_version: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.QUEUED)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[list[Any]] = mapped_column(default=list)
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The straightened page PNG in storage (for review crops)."""
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """Optimistic lock: every change bumps it; writers say which version they saw."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FieldRow(Base):
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("document_id", "name", name="uq_fields_document_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    suggestion: Mapped[str | None] = mapped_column(Text)
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    bbox: Mapped[list[Any]] = mapped_column(default=list)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    lease_holder: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AuditEntry(Base):
+    """Append-only: the service only inserts; PostgreSQL rejects UPDATE/DELETE by trigger."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    field: Mapped[str | None] = mapped_column(String(100))
+    actor: Mapped[str | None] = mapped_column(String(32))
+    """API key id, or ``None`` for the system (worker, reconcile)."""
+    action: Mapped[str] = mapped_column(String(32))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reasons: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
