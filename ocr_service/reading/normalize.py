@@ -1,0 +1,112 @@
+"""Text normalization per field type.
+
+The raw OCR text is always kept (``FieldResult.raw_text``); these functions give the
+text the parsers and validators work on.
+
+* NFKC everywhere. It turns full-width ASCII into ASCII and, for kana fields, turns
+  half-width katakana (ｶﾞ) into full-width (ガ) - which is what we want there too.
+* Spaces: runs of whitespace (including the ideographic space) collapse to one and
+  are stripped. In Japanese text a space between two Japanese characters is removed;
+  in kana fields it is kept (it separates family and given names).
+* Hyphen-like characters (- − ‐ ― ─ ー 一 ...) become ``-`` between digits and in
+  numeric types, and ``ー`` (the long-vowel mark) after kana.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from ocr_service.templates.model import FieldType
+
+HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d\uff70"
+"""Hyphen and dash look-alikes (not the long-vowel mark ー or the kanji 一)."""
+LONG_VOWEL = "ー"
+DASH_LIKE = HYPHENS + "ー一"
+"""Everything a handwritten dash may be read as, in context where 一 cannot be a kanji."""
+
+_JP = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
+_SPACES = re.compile(r"\s+")
+_JP_SPACE = re.compile(rf"(?<=[{_JP}])\s+(?=[{_JP}0-9])")
+_DASH_BETWEEN_DIGITS = re.compile(rf"(?<=\d)\s*[{DASH_LIKE}]\s*(?=\d)")
+_DASH_AFTER_KANA = re.compile(rf"(?<=[\u3041-\u3096\u30a1-\u30fa])[{HYPHENS}一]")
+_HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
+_KATAKANA_TO_HIRAGANA = {c + 0x60: c for c in range(0x3041, 0x3097)}
+
+NUMERIC_TYPES = frozenset(
+    {FieldType.DIGITS, FieldType.NUMBER, FieldType.POSTAL_CODE, FieldType.PHONE, FieldType.BOXED}
+)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def collapse_spaces(text: str) -> str:
+    """One space for every run of whitespace, none at the ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def remove_japanese_spaces(text: str) -> str:
+    """Drop spaces after a Japanese character when a Japanese character or digit follows."""
+    return _JP_SPACE.sub("", text)
+
+
+def remove_spaces(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def to_katakana(text: str) -> str:
+    return text.translate(_HIRAGANA_TO_KATAKANA)
+
+
+def to_hiragana(text: str) -> str:
+    return text.translate(_KATAKANA_TO_HIRAGANA)
+
+
+def unify_dashes_between_digits(text: str) -> str:
+    """``1ー2一3`` → ``1-2-3``: between digits any dash look-alike is a hyphen."""
+    return _DASH_BETWEEN_DIGITS.sub("-", text)
+
+
+def unify_long_vowels(text: str) -> str:
+    """``コ-ポ`` → ``コーポ``: after kana a dash look-alike is the long-vowel mark."""
+    return _DASH_AFTER_KANA.sub(LONG_VOWEL, text)
+
+
+def dashes_to_hyphen(text: str) -> str:
+    """Every dash look-alike (including ー and 一) becomes ``-``; for numeric types."""
+    return re.sub(f"[{DASH_LIKE}]", "-", text)
+
+
+def normalize_text(text: str) -> str:
+    """Free Japanese/English text: NFKC, spaces, dashes in numbers and after kana."""
+    text = collapse_spaces(nfkc(text))
+    text = remove_japanese_spaces(text)
+    return unify_long_vowels(unify_dashes_between_digits(text))
+
+
+def normalize_kana(text: str, script: Literal["katakana", "hiragana"] = "katakana") -> str:
+    """Kana text in one script; long-vowel marks unified; single spaces kept."""
+    text = collapse_spaces(nfkc(text))
+    text = to_katakana(text) if script == "katakana" else to_hiragana(text)
+    return unify_long_vowels(text)
+
+
+def normalize_compact(text: str) -> str:
+    """Numeric-like text (digits, phone, postal code): NFKC, no spaces, dashes as ``-``."""
+    return dashes_to_hyphen(remove_spaces(nfkc(text)))
+
+
+def normalize_for(
+    field_type: FieldType, text: str, *, kana: Literal["katakana", "hiragana"] = "katakana"
+) -> str:
+    """The normalized text a field of ``field_type`` is validated on."""
+    if field_type is FieldType.KANA:
+        return normalize_kana(text, kana)
+    if field_type in NUMERIC_TYPES:
+        return normalize_compact(text)
+    if field_type in (FieldType.EMAIL, FieldType.DATE):
+        return remove_spaces(nfkc(text))
+    return normalize_text(text)

@@ -1,0 +1,47 @@
+"""Machine-readable flag reasons and the outcome of parsing one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Why a field was flagged. The values are the stable codes in ``FieldResult.reasons``."""
+
+    LOW_CONFIDENCE = "low_confidence"
+    PATTERN_MISMATCH = "pattern_mismatch"
+    INVALID_DATE = "invalid_date"
+    CHECK_DIGIT_MISMATCH = "check_digit_mismatch"
+    POSTAL_ADDRESS_MISMATCH = "postal_address_mismatch"
+    POSTAL_CODE_UNKNOWN = "postal_code_unknown"
+    VOCABULARY_CORRECTED = "vocabulary_corrected"
+    AMBIGUOUS_CHOICE = "ambiguous_choice"
+    REQUIRED_MISSING = "required_missing"
+    OUT_OF_RANGE = "out_of_range"
+    INVALID_FORMAT = "invalid_format"
+    READINGS_DISAGREE = "readings_disagree"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parser's answer: the canonical value, or why the text was rejected.
+
+    A rejected value keeps ``value=None``; callers keep the text they parsed as the
+    raw reading so a reviewer can still see it.
+    """
+
+    value: str | None
+    reason: Reason | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+def accept(value: str) -> Parsed:
+    return Parsed(value=value)
+
+
+def reject(reason: Reason) -> Parsed:
+    return Parsed(value=None, reason=reason)
