@@ -1,0 +1,253 @@
+"""Ingest: sniff a file, enforce limits, and yield its pages one at a time.
+
+Supports PDF (rendered page by page through poppler, never all pages at once),
+multi-page TIFF, PNG and JPEG (EXIF orientation honoured). Grayscale, bilevel,
+16-bit and colour images are all converted to 8-bit BGR.
+
+This module does not import OpenCV, so the API process can probe uploads cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from ocr_service.errors import (
+    CorruptFile,
+    EncryptedFile,
+    FileTooLarge,
+    ImageTooLarge,
+    ImageTooSmall,
+    TooManyPages,
+    UnsupportedFileType,
+)
+
+BgrImage = npt.NDArray[np.uint8]
+
+MIME = {"pdf": "application/pdf", "tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg"}
+PDF_RENDER_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 100 * 2**20
+    max_pages: int = 500
+    max_pixels: int = 60_000_000
+    """Pixels per page (600 dpi A3 is about 70 MP; A4 at 600 dpi about 35 MP)."""
+    min_side: int = 300
+    pdf_dpi: int = 200
+    """DPI at which PDF pages are rendered."""
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    kind: str
+    pages: int
+    mime: str
+
+
+def sniff(head: bytes) -> str:
+    """Return the file kind from its magic bytes, or raise UnsupportedFileType."""
+    if head.startswith(b"%PDF-") or (b"%PDF-" in head[:1024] and not _looks_like_html(head)):
+        return "pdf"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    hint = ""
+    if head.startswith(b"PK\x03\x04"):
+        hint = " (this is a ZIP archive; upload the scans inside it one by one)"
+    elif _looks_like_html(head):
+        hint = " (this is HTML, perhaps a web page saved under a .pdf name)"
+    elif head.startswith((b"GIF87a", b"GIF89a")):
+        hint = " (GIF is not a scan format; export the page as PNG)"
+    elif not head:
+        raise CorruptFile("the file is empty (0 bytes)")
+    raise UnsupportedFileType(
+        "unsupported file type" + hint + "; send a PDF, TIFF, PNG or JPEG scan",
+    )
+
+
+def _looks_like_html(head: bytes) -> bool:
+    text = head[:512].lstrip().lower()
+    return text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body"))
+
+
+def probe_file(path: Path, limits: Limits | None = None) -> FileInfo:
+    """Check type, size and page count without rendering anything."""
+    limits = limits or Limits()
+    size = path.stat().st_size
+    if size == 0:
+        raise CorruptFile("the file is empty (0 bytes)")
+    if size > limits.max_bytes:
+        raise FileTooLarge(
+            f"the file is {size / 2**20:.1f} MiB; the limit is {limits.max_bytes / 2**20:.0f} MiB",
+            size=size,
+            limit=limits.max_bytes,
+        )
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    kind = sniff(head)
+    pages = _count_pdf_pages(path, limits) if kind == "pdf" else _count_image_pages(path, limits)
+    if pages == 0:
+        raise CorruptFile("the file holds no pages")
+    if pages > limits.max_pages:
+        raise TooManyPages(
+            f"the file has {pages} pages; the limit is {limits.max_pages} per file: "
+            "split the batch into smaller files",
+            pages=pages,
+            limit=limits.max_pages,
+        )
+    return FileInfo(kind=kind, pages=pages, mime=MIME[kind])
+
+
+def _count_pdf_pages(path: Path, limits: Limits) -> int:
+    try:
+        proc = subprocess.run(
+            ["pdfinfo", str(path)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise CorruptFile("the PDF could not be analysed within 30 s") from exc
+    except FileNotFoundError as exc:  # pragma: no cover - set-up problem
+        raise CorruptFile("poppler (pdfinfo) is not installed; run the set-up script") from exc
+    out = proc.stdout.decode("utf-8", "replace")
+    err = proc.stderr.decode("utf-8", "replace")
+    if "Incorrect password" in err or (re.search(r"^Encrypted:\s+yes", out, re.M) and proc.returncode):
+        raise EncryptedFile("the PDF is password-protected; send an unprotected copy")
+    if proc.returncode != 0:
+        raise CorruptFile("the PDF is damaged or truncated and cannot be opened")
+    match = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    if not match:
+        raise CorruptFile("the PDF has no readable page tree")
+    pages = int(match.group(1))
+    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", out, re.M)
+    if size and pages:
+        w_in, h_in = float(size.group(1)) / 72, float(size.group(2)) / 72
+        pixels = w_in * h_in * limits.pdf_dpi**2
+        if pixels > limits.max_pixels:
+            raise ImageTooLarge(
+                f"a PDF page of {w_in:.1f}x{h_in:.1f} in at {limits.pdf_dpi} dpi would have "
+                f"{pixels / 1e6:.0f} MP; the limit is {limits.max_pixels / 1e6:.0f} MP"
+            )
+    return pages
+
+
+def _open_image(path: Path, limits: Limits) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = limits.max_pixels
+            im = Image.open(path)
+            _check_pixels(im.size, limits)
+            return im
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageTooLarge(
+            f"the image is larger than {limits.max_pixels / 1e6:.0f} MP per page "
+            "(or is a decompression bomb); rescan at 300 dpi"
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise CorruptFile("the image is damaged or truncated and cannot be decoded") from exc
+    except OSError as exc:
+        raise CorruptFile(f"the image cannot be decoded: {exc}") from exc
+
+
+def _check_pixels(size: tuple[int, int], limits: Limits) -> None:
+    w, h = size
+    if w * h > limits.max_pixels:
+        raise ImageTooLarge(
+            f"a page of {w}x{h} px has {w * h / 1e6:.0f} MP; the limit is "
+            f"{limits.max_pixels / 1e6:.0f} MP per page; rescan at 300 dpi"
+        )
+    if min(w, h) < limits.min_side:
+        raise ImageTooSmall(
+            f"a page of {w}x{h} px is too small to hold a readable form "
+            f"(at least {limits.min_side} px per side; scan at 150 dpi or more)"
+        )
+
+
+def _count_image_pages(path: Path, limits: Limits) -> int:
+    with _open_image(path, limits) as im:
+        return int(getattr(im, "n_frames", 1))
+
+
+def iter_pages(path: Path, limits: Limits | None = None) -> Iterator[tuple[int, BgrImage]]:
+    """Yield ``(index, BGR image)`` for every page, one page in memory at a time."""
+    limits = limits or Limits()
+    info = probe_file(path, limits)
+    for index in range(info.pages):
+        yield index, load_page(path, index, limits, info=info)
+
+
+def load_page(
+    path: Path, index: int, limits: Limits | None = None, *, info: FileInfo | None = None
+) -> BgrImage:
+    """Decode one page (0-based ``index``) as 8-bit BGR."""
+    limits = limits or Limits()
+    info = info or probe_file(path, limits)
+    if not 0 <= index < info.pages:
+        raise CorruptFile(f"page {index + 1} does not exist (the file has {info.pages})")
+    if info.kind == "pdf":
+        return _render_pdf_page(path, index, limits)
+    with _open_image(path, limits) as im:
+        frames = ImageSequence.Iterator(im)
+        try:
+            frame = frames[index]
+            frame.load()
+        except (OSError, EOFError, ValueError) as exc:
+            raise CorruptFile(
+                f"page {index + 1} of the image is damaged or truncated and cannot be decoded"
+            ) from exc
+        if info.kind == "jpeg":
+            frame = ImageOps.exif_transpose(frame)
+        return pil_to_bgr(frame)
+
+
+def _render_pdf_page(path: Path, index: int, limits: Limits) -> BgrImage:
+    try:
+        pages = convert_from_path(
+            str(path),
+            dpi=limits.pdf_dpi,
+            first_page=index + 1,
+            last_page=index + 1,
+            grayscale=False,
+            timeout=PDF_RENDER_TIMEOUT_S,
+        )
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise CorruptFile(f"page {index + 1} of the PDF cannot be rendered") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise CorruptFile(f"page {index + 1} of the PDF took too long to render") from exc
+    if not pages:
+        raise CorruptFile(f"page {index + 1} of the PDF rendered to nothing")
+    page = pages[0]
+    _check_pixels(page.size, limits)
+    return pil_to_bgr(page)
+
+
+def pil_to_bgr(im: Image.Image) -> BgrImage:
+    """Convert any PIL mode (1, L, I;16, RGB, RGBA, CMYK, P...) to 8-bit BGR."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr16 = np.asarray(im, dtype=np.float64)
+        hi = float(arr16.max()) or 1.0
+        gray = np.clip(arr16 / hi * 255.0, 0, 255).astype(np.uint8)
+        return np.repeat(gray[:, :, None], 3, axis=2)
+    if im.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = im.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(background, rgba)
+    rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+    return np.ascontiguousarray(rgb[:, :, ::-1])

@@ -1,0 +1,347 @@
+"""Register a scan to a template's reference: orientation, skew, perspective and scale.
+
+Two passes, both robust:
+
+1. **Coarse**: ORB features on a working-size copy of both images, ratio-tested
+   matches and a MAGSAC homography. ORB is rotation invariant, so a page that is
+   upside down, turned 90 degrees, skewed, photographed at an angle or scanned at
+   another DPI is all one homography.
+2. **Fine**: the scan is warped into reference geometry and a set of distinctive
+   reference patches (line junctions, box corners, printed text) is located by
+   normalized cross-correlation within a small window; a second robust fit on those
+   correspondences gives sub-pixel accuracy and the reported reprojection error.
+
+A page that is not the template's form is refused: too few inliers, an implausible
+homography, or a low *structure score* (the share of the blank form's printed ink
+that the warped scan actually has ink on).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ocr_service.errors import TemplateMismatch
+
+GrayImage = npt.NDArray[np.uint8]
+Matrix = npt.NDArray[np.float64]
+
+WORK_SIDE = 1200
+"""Long side, in pixels, of the working copies used for feature matching."""
+ORB_FEATURES = 5000
+RATIO = 0.8
+MIN_INLIERS = 40
+MIN_SCORE = 0.45
+PATCH_HALF = 20
+SEARCH = 14
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Everything registration needs from one reference page, computed once."""
+
+    key: str
+    gray: GrayImage
+    scale: float
+    keypoints: npt.NDArray[np.float32]
+    descriptors: npt.NDArray[np.uint8]
+    ink: npt.NDArray[np.bool_]
+    """Where the blank form has printed ink (not dilated)."""
+    anchors: npt.NDArray[np.float32]
+    """Distinctive points (full-resolution reference pixels) for the fine pass."""
+
+    @property
+    def size(self) -> tuple[int, int]:
+        h, w = self.gray.shape[:2]
+        return w, h
+
+
+@dataclass
+class Registration:
+    homography: Matrix
+    """Maps scan pixels to reference pixels."""
+    inliers: int
+    matches: int
+    error_px: float
+    score: float
+    rotation: float
+    skew: float
+    anchors_used: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def to_gray(image: npt.NDArray[np.uint8]) -> GrayImage:
+    if image.ndim == 2:
+        return image
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+
+def _orb() -> cv2.ORB:
+    return cv2.ORB_create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)
+
+
+def _working_copy(gray: GrayImage) -> tuple[GrayImage, float]:
+    scale = WORK_SIDE / max(gray.shape[:2])
+    if scale >= 1.0:
+        return gray, 1.0
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return np.asarray(small, dtype=np.uint8), scale
+
+
+def detect(gray: GrayImage) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.uint8]]:
+    """ORB keypoints (as an N x 2 array) and descriptors of an 8-bit image."""
+    kps, desc = _orb().detectAndCompute(gray, None)
+    if desc is None or not kps:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8)
+    pts = np.array([k.pt for k in kps], dtype=np.float32)
+    return pts, np.asarray(desc, dtype=np.uint8)
+
+
+def build_reference(key: str, reference_bgr_or_gray: npt.NDArray[np.uint8]) -> Reference:
+    gray = to_gray(reference_bgr_or_gray)
+    small, scale = _working_copy(gray)
+    pts, desc = detect(small)
+    ink = gray < 160
+    anchors = _pick_anchors(gray)
+    return Reference(
+        key=key, gray=gray, scale=scale, keypoints=pts, descriptors=desc, ink=ink, anchors=anchors
+    )
+
+
+def _pick_anchors(gray: GrayImage) -> npt.NDArray[np.float32]:
+    """Well-spread corner points away from the border, each a distinctive patch."""
+    h, w = gray.shape
+    corners = cv2.goodFeaturesToTrack(
+        gray, maxCorners=400, qualityLevel=0.02, minDistance=60, blockSize=7
+    )
+    if corners is None:
+        return np.zeros((0, 2), np.float32)
+    pts = corners.reshape(-1, 2)
+    margin = PATCH_HALF + SEARCH + 2
+    keep = (
+        (pts[:, 0] > margin) & (pts[:, 0] < w - margin) & (pts[:, 1] > margin) & (pts[:, 1] < h - margin)
+    )
+    pts = pts[keep]
+    # keep patches with enough texture in both directions (not a bare straight line)
+    chosen: list[npt.NDArray[np.float32]] = []
+    for x, y in pts:
+        xi, yi = int(round(x)), int(round(y))
+        patch = gray[yi - PATCH_HALF : yi + PATCH_HALF, xi - PATCH_HALF : xi + PATCH_HALF]
+        gx = np.abs(np.diff(patch.astype(np.int16), axis=1)).sum()
+        gy = np.abs(np.diff(patch.astype(np.int16), axis=0)).sum()
+        if min(gx, gy) > 0.25 * max(gx, gy) and patch.std() > 25:
+            chosen.append(np.array([x, y], np.float32))
+    if not chosen:
+        return np.zeros((0, 2), np.float32)
+    return np.stack(chosen).astype(np.float32)
+
+
+def _match(
+    ref: Reference, pts: npt.NDArray[np.float32], desc: npt.NDArray[np.uint8]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    if len(desc) < 8 or len(ref.descriptors) < 8:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
+    matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+    knn = matcher.knnMatch(desc, ref.descriptors, k=2)
+    src: list[int] = []
+    dst: list[int] = []
+    for pair in knn:
+        if len(pair) == 2 and pair[0].distance < RATIO * pair[1].distance:
+            src.append(pair[0].queryIdx)
+            dst.append(pair[0].trainIdx)
+    return pts[src], ref.keypoints[dst]
+
+
+def _ransac(
+    src: npt.NDArray[np.float32], dst: npt.NDArray[np.float32], threshold: float
+) -> tuple[Matrix | None, npt.NDArray[np.bool_]]:
+    if len(src) < 8:
+        return None, np.zeros(len(src), bool)
+    method = getattr(cv2, "USAC_MAGSAC", cv2.RANSAC)
+    h, mask = cv2.findHomography(
+        src, dst, method, threshold, maxIters=5000, confidence=0.999
+    )
+    if h is None or mask is None:
+        return None, np.zeros(len(src), bool)
+    return np.asarray(h, np.float64), mask.ravel().astype(bool)
+
+
+def _scale_matrix(s: float) -> Matrix:
+    return np.array([[s, 0, 0], [0, s, 0], [0, 0, 1]], np.float64)
+
+
+@dataclass(frozen=True)
+class ScanFeatures:
+    """ORB features of a scan's working copy, computed once and matched to every candidate."""
+
+    scale: float
+    keypoints: npt.NDArray[np.float32]
+    descriptors: npt.NDArray[np.uint8]
+
+
+def scan_features(scan_gray: GrayImage) -> ScanFeatures:
+    small, scale = _working_copy(scan_gray)
+    pts, desc = detect(small)
+    return ScanFeatures(scale=scale, keypoints=pts, descriptors=desc)
+
+
+def coarse_homography(
+    features: ScanFeatures, ref: Reference
+) -> tuple[Matrix | None, int, int]:
+    """Full-resolution scan->reference homography from ORB features, inliers, matches."""
+    src, dst = _match(ref, features.keypoints, features.descriptors)
+    h_small, mask = _ransac(src, dst, threshold=4.0)
+    if h_small is None:
+        return None, 0, len(src)
+    full = np.linalg.inv(_scale_matrix(ref.scale)) @ h_small @ _scale_matrix(features.scale)
+    return full / full[2, 2], int(mask.sum()), len(src)
+
+
+def warp(scan_gray: GrayImage, homography: Matrix, size: tuple[int, int]) -> GrayImage:
+    out = cv2.warpPerspective(
+        scan_gray, homography, size, flags=cv2.INTER_LINEAR, borderValue=255
+    )
+    return np.asarray(out, dtype=np.uint8)
+
+
+def _locate(warped: GrayImage, ref: Reference, x: float, y: float) -> tuple[float, float] | None:
+    xi, yi = int(round(x)), int(round(y))
+    tpl = ref.gray[yi - PATCH_HALF : yi + PATCH_HALF, xi - PATCH_HALF : xi + PATCH_HALF]
+    r = PATCH_HALF + SEARCH
+    win = warped[yi - r : yi + r, xi - r : xi + r]
+    if win.shape != (2 * r, 2 * r) or win.std() < 10:
+        return None
+    res = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
+    _, peak, _, loc = cv2.minMaxLoc(res)
+    if peak < 0.55:
+        return None
+    px, py = loc
+    dx = _subpixel(res, px, py, axis=1)
+    dy = _subpixel(res, px, py, axis=0)
+    # where the patch centred on reference (xi, yi) lies in the warped scan
+    return xi + px + dx - SEARCH, yi + py + dy - SEARCH
+
+
+def _subpixel(res: npt.NDArray[np.float32], px: int, py: int, axis: int) -> float:
+    if axis == 1:
+        if px <= 0 or px >= res.shape[1] - 1:
+            return 0.0
+        a, b, c = res[py, px - 1], res[py, px], res[py, px + 1]
+    else:
+        if py <= 0 or py >= res.shape[0] - 1:
+            return 0.0
+        a, b, c = res[py - 1, px], res[py, px], res[py + 1, px]
+    denom = float(a - 2 * b + c)
+    if abs(denom) < 1e-9:
+        return 0.0
+    return float(np.clip(0.5 * (a - c) / denom, -0.5, 0.5))
+
+
+def refine(
+    scan_gray: GrayImage, homography: Matrix, ref: Reference
+) -> tuple[Matrix, float, int]:
+    """Refine a coarse homography on reference anchors; return it, its error and anchors used."""
+    warped = warp(scan_gray, homography, ref.size)
+    ref_pts: list[tuple[float, float]] = []
+    warped_pts: list[tuple[float, float]] = []
+    for x, y in ref.anchors:
+        found = _locate(warped, ref, float(x), float(y))
+        if found is not None:
+            ref_pts.append((float(round(x)), float(round(y))))
+            warped_pts.append(found)
+    if len(ref_pts) < 12:
+        return homography, math.nan, len(ref_pts)
+    wp = np.array(warped_pts, np.float32).reshape(-1, 1, 2)
+    inv = np.linalg.inv(homography)
+    scan_pts = cv2.perspectiveTransform(wp, inv).reshape(-1, 2)
+    rp = np.array(ref_pts, np.float32)
+    h_fine, mask = _ransac(scan_pts.astype(np.float32), rp, threshold=2.0)
+    if h_fine is None or mask.sum() < 12:
+        return homography, math.nan, len(ref_pts)
+    h_fine = h_fine / h_fine[2, 2]
+    proj = cv2.perspectiveTransform(scan_pts[mask].reshape(-1, 1, 2), h_fine).reshape(-1, 2)
+    err = float(np.median(np.linalg.norm(proj - rp[mask], axis=1)))
+    return h_fine, err, int(mask.sum())
+
+
+def structure_score(warped: GrayImage, ref: Reference) -> float:
+    """Share of the blank form's printed ink that has ink under it in the warped scan."""
+    if not ref.ink.any():
+        return 0.0
+    local = cv2.adaptiveThreshold(
+        warped, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 10
+    )
+    dark = cv2.dilate(local, np.ones((5, 5), np.uint8)) > 0
+    dark |= warped < 140
+    return float((dark & ref.ink).sum() / ref.ink.sum())
+
+
+def rotation_and_skew(homography: Matrix, ref: Reference) -> tuple[float, float]:
+    """Page orientation (0/90/180/270) and residual skew in degrees, as the scan was."""
+    inv = np.linalg.inv(homography)
+    w, h = ref.size
+    pts = np.array([[[w / 2, h / 2]], [[w / 2 + 100, h / 2]]], np.float64)
+    a, b = cv2.perspectiveTransform(pts, inv).reshape(-1, 2)
+    angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+    rotation = (round(angle / 90.0) * 90) % 360
+    skew = angle - round(angle / 90.0) * 90
+    return float(rotation), float(skew)
+
+
+def plausible(homography: Matrix, scan_shape: tuple[int, ...], ref: Reference) -> bool:
+    """Reject degenerate fits: folded, wildly stretched or tiny quadrilaterals."""
+    w, h = ref.size
+    corners = np.array([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]], np.float64)
+    try:
+        quad = cv2.perspectiveTransform(corners, np.linalg.inv(homography)).reshape(-1, 2)
+    except np.linalg.LinAlgError:
+        return False
+    if not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
+        return False
+    area = abs(cv2.contourArea(quad.astype(np.float32)))
+    scan_area = float(scan_shape[0] * scan_shape[1])
+    sides = [float(np.linalg.norm(quad[i] - quad[(i + 1) % 4])) for i in range(4)]
+    aspect_ref = w / h
+    aspect_quad = (sides[0] + sides[2]) / max(sides[1] + sides[3], 1e-6)
+    ratio = aspect_quad / aspect_ref
+    return 0.08 * scan_area < area < 4.0 * scan_area and 0.6 < ratio < 1.6
+
+
+def register(
+    scan_gray: GrayImage, ref: Reference, features: ScanFeatures | None = None
+) -> Registration:
+    """Register a scan to one reference page, or raise :class:`TemplateMismatch`."""
+    features = features or scan_features(scan_gray)
+    coarse, inliers, matches = coarse_homography(features, ref)
+    if coarse is None or inliers < MIN_INLIERS or not plausible(coarse, scan_gray.shape, ref):
+        raise TemplateMismatch(
+            f"the page does not match template page {ref.key} "
+            f"({inliers} of {matches} feature matches agree; at least {MIN_INLIERS} needed)",
+            inliers=inliers,
+        )
+    fine, error, used = refine(scan_gray, coarse, ref)
+    if not plausible(fine, scan_gray.shape, ref):
+        fine, error = coarse, math.nan
+    warped = warp(scan_gray, fine, ref.size)
+    score = structure_score(warped, ref)
+    if score < MIN_SCORE:
+        raise TemplateMismatch(
+            f"the page does not match template page {ref.key}: only {score:.0%} of the "
+            f"form's printed lines are found on it",
+            score=round(score, 3),
+        )
+    rotation, skew = rotation_and_skew(fine, ref)
+    return Registration(
+        homography=fine,
+        inliers=inliers,
+        matches=matches,
+        error_px=error,
+        score=score,
+        rotation=rotation,
+        skew=skew,
+        anchors_used=used,
+    )
