@@ -25,11 +25,13 @@ API layer raises ``HTTPException``.
     │   └── NoTemplateMatched           no_template_matched
     ├── NotFound                        not_found
     ├── Conflict                        conflict (stale version, lease held)
+    ├── InternalError                   internal_error (500; a bug, not the input)
     ├── AuthError
     │   ├── Unauthenticated             unauthenticated (401)
     │   └── Forbidden                   forbidden (403)
     └── ServiceUnavailable              service_unavailable (503, retryable)
         ├── OcrEngineError              ocr_engine_error (retryable)
+        ├── JobTimeout                  job_timeout (retryable)
         └── StorageError                storage_error
 """
 
@@ -185,6 +187,13 @@ class Conflict(OcrServiceError):
     exit_code = 2
 
 
+class InternalError(OcrServiceError):
+    """Something unexpected broke inside the service (a bug); the details are in the log."""
+
+    code = "internal_error"
+    http_status = 500
+
+
 class AuthError(OcrServiceError):
     """Authentication or authorization failed."""
 
@@ -220,6 +229,12 @@ class OcrEngineError(ServiceUnavailable):
     """The OCR engine failed on a crop (not the same as reading nothing)."""
 
     code = "ocr_engine_error"
+
+
+class JobTimeout(ServiceUnavailable):
+    """Reading a page took longer than the job timeout."""
+
+    code = "job_timeout"
 
 
 class StorageError(ServiceUnavailable):
