@@ -153,7 +153,11 @@ def _open_image(path: Path, limits: Limits) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = limits.max_pixels
             im = Image.open(path)
-            _check_pixels(im.size, limits)
+            try:
+                _check_pixels(im.size, limits)
+            except BaseException:
+                im.close()
+                raise
             return im
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLarge(

@@ -1,0 +1,112 @@
+"""Registration against real templates with the real poppler: rotations, skew, perspective, DPI.
+
+Also proves a page of another form is refused rather than misread, using real forms
+from ../shared/realforms that nobody on this project designed.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+import pytest
+from pdf2image import convert_from_path
+
+from ocr_service.errors import NoTemplateMatched, TemplateMismatch
+from ocr_service.imaging.ingest import pil_to_bgr
+from ocr_service.imaging.register import build_reference, register, to_gray
+from ocr_service.templates import TemplateRegistry
+
+pytestmark = pytest.mark.integration
+
+REALFORMS = Path(__file__).resolve().parents[3] / "shared" / "realforms"
+needs_realforms = pytest.mark.skipif(
+    not REALFORMS.is_dir(), reason="../shared/realforms is not beside this checkout"
+)
+
+
+def render(pdf: Path, page: int, dpi: int) -> npt.NDArray[np.uint8]:
+    return to_gray(pil_to_bgr(convert_from_path(str(pdf), dpi=dpi, first_page=page, last_page=page)[0]))
+
+
+def distort(
+    gray: npt.NDArray[np.uint8], *, angle: float, scale: float, persp: float, seed: int
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64]]:
+    """Rotate/scale/perspective-warp a page; return the scan and the page->scan homography."""
+    rng = np.random.default_rng(seed)
+    h, w = gray.shape
+    m = np.vstack([cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale), [0, 0, 1]])
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = cv2.perspectiveTransform(src[None], m)[0]
+    dst += rng.uniform(-persp, persp, dst.shape).astype(np.float32) * w
+    dst -= dst.min(0)
+    dst += 30
+    hom = cv2.getPerspectiveTransform(src, dst.astype(np.float32)).astype(np.float64)
+    size = (int(dst[:, 0].max() + 30), int(dst[:, 1].max() + 30))
+    scan = cv2.warpPerspective(gray, hom, size, borderValue=235)
+    noisy = scan.astype(np.float32) + rng.normal(0, 10, scan.shape)
+    ok, jpg = cv2.imencode(".jpg", np.clip(noisy, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 60])
+    assert ok
+    return np.asarray(cv2.imdecode(jpg, cv2.IMREAD_GRAYSCALE), np.uint8), hom
+
+
+def zone_corner_error(
+    template_id: str, true_ref_to_scan: npt.NDArray[np.float64], scan_to_ref: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    t = TemplateRegistry().get(template_id).template
+    pts = np.array(
+        [[[x + dx, y + dy]] for f in t.fields for (x, y, w, h) in [f.bbox] for dx in (0, w) for dy in (0, h)],
+        np.float64,
+    )
+    back = cv2.perspectiveTransform(cv2.perspectiveTransform(pts, true_ref_to_scan), scan_to_ref)
+    return np.asarray(np.linalg.norm(back - pts, axis=2).ravel(), np.float64)
+
+
+@needs_realforms
+@pytest.mark.parametrize(
+    ("dpi", "angle", "persp"),
+    [(200, 0, 0), (150, 90, 0), (300, 180, 0), (200, 270, 0), (300, 15, 0), (150, -15, 0), (200, 4, 0.04)],
+)
+def test_w9_scan_registers_to_its_template(dpi: int, angle: float, persp: float) -> None:
+    loaded = TemplateRegistry().get("irs_w9")
+    ref_img = cv2.imread(str(loaded.reference_path(1)), cv2.IMREAD_GRAYSCALE)
+    ref = build_reference("irs_w9/1", np.asarray(ref_img, np.uint8))
+    page = render(REALFORMS / "irs" / "fw9.pdf", 1, dpi)
+    scan, hom = distort(page, angle=angle, scale=1.0, persp=persp, seed=dpi + int(angle))
+    # the scan's own pixels relate to the reference through the DPI ratio
+    s = dpi / 200.0
+    ref_to_page = np.diag([s, s, 1.0])
+    reg = register(scan, ref)
+    err = zone_corner_error("irs_w9", hom @ ref_to_page, reg.homography)
+    assert float(np.percentile(err, 95)) < 2.0, err.max()
+    expected_rotation = (-round(angle / 90) * 90) % 360
+    assert reg.rotation == expected_rotation
+    if persp == 0:
+        assert math.isclose(reg.skew, -(angle - round(angle / 90) * 90), abs_tol=0.5)
+
+
+@needs_realforms
+@pytest.mark.parametrize(
+    "other",
+    ["irs/fw4.pdf", "irs/f1040.pdf", "plume/fixtures/eu_schengen_visa_graphical.pdf"],
+)
+def test_page_of_another_form_is_refused(other: str) -> None:
+    loaded = TemplateRegistry().get("irs_w9")
+    ref_img = cv2.imread(str(loaded.reference_path(1)), cv2.IMREAD_GRAYSCALE)
+    ref = build_reference("irs_w9/1", np.asarray(ref_img, np.uint8))
+    scan = render(REALFORMS / other, 1, 200)
+    with pytest.raises(TemplateMismatch):
+        register(scan, ref)
+
+
+@needs_realforms
+def test_nist_handprint_page_matches_no_template() -> None:
+    from ocr_service.pipeline import Reader
+
+    reader = Reader()
+    scan = cv2.imread(str(REALFORMS / "nist-sd19" / "hsf.png"))
+    with pytest.raises(NoTemplateMatched):
+        reader.read_image(np.asarray(scan, np.uint8), template_id=None)
