@@ -1,0 +1,129 @@
+"""Turn a field's OCR text into a checked value, by the rules of its FieldSpec.
+
+Order: normalize for the type → parse to the canonical form → rules (pattern,
+length, range, check digit) → vocabulary.
+
+Value policy:
+
+* text that cannot be parsed (not a date, not a phone number) gives ``value=None``
+  with ``invalid_format`` / ``invalid_date``: a value is canonical or absent;
+* a canonical value that breaks a rule (pattern, range, length, check digit) is kept
+  and flagged, so the reviewer sees what was read;
+* a vocabulary near match keeps the value as read and puts the correction in
+  ``suggestion`` with ``vocabulary_corrected`` (see :mod:`ocr_service.reading.vocabulary`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ocr_service.reading.checks import check_mynumber
+from ocr_service.reading.dates import parse_date
+from ocr_service.reading.formats import (
+    in_range,
+    parse_digits,
+    parse_email,
+    parse_kana,
+    parse_number,
+    parse_phone,
+    parse_postal_code,
+)
+from ocr_service.reading.normalize import normalize_for
+from ocr_service.reading.reasons import Parsed, Reason, accept
+from ocr_service.reading.vocabulary import correct_era, correct_municipality, correct_prefecture
+from ocr_service.templates.model import FieldSpec, FieldType
+
+DIGITS = "0123456789"
+
+FLAG_ONLY = frozenset({Reason.VOCABULARY_CORRECTED, Reason.LOW_CONFIDENCE})
+"""Reasons that flag a field whose value is still a valid reading."""
+
+
+@dataclass
+class Checked:
+    value: str | None
+    text: str
+    """The normalized text the value was parsed from."""
+    reasons: list[Reason] = field(default_factory=list)
+    suggestion: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        """Parsed and passing every rule (a vocabulary suggestion does not make it invalid)."""
+        return all(r in FLAG_ONLY for r in self.reasons)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+def is_digit_boxes(spec: FieldSpec) -> bool:
+    return spec.type is FieldType.BOXED and set(spec.whitelist or DIGITS) <= set(DIGITS)
+
+
+def parse_typed(spec: FieldSpec, text: str) -> Parsed:
+    """Parse normalized text into the canonical value of the field's type."""
+    parsers: dict[FieldType, Callable[[str], Parsed]] = {
+        FieldType.DATE: parse_date,
+        FieldType.POSTAL_CODE: parse_postal_code,
+        FieldType.PHONE: parse_phone,
+        FieldType.EMAIL: parse_email,
+        FieldType.DIGITS: parse_digits,
+        FieldType.NUMBER: parse_number,
+    }
+    if spec.type is FieldType.KANA:
+        return parse_kana(text, spec.kana)
+    if spec.type is FieldType.BOXED and is_digit_boxes(spec):
+        return parse_digits(text)
+    parser = parsers.get(spec.type)
+    return parser(text) if parser else accept(text)
+
+
+def check_value(spec: FieldSpec, raw_text: str) -> Checked:
+    """Normalize, parse and check one reading against the field's rules."""
+    text = normalize_for(spec.type, raw_text, kana=spec.kana)
+    if not text:
+        return Checked(None, text, [Reason.REQUIRED_MISSING] if spec.required else [])
+    parsed = parse_typed(spec, text)
+    if parsed.value is None:
+        return Checked(None, text, [parsed.reason or Reason.INVALID_FORMAT])
+    checked = Checked(parsed.value, text, rule_failures(spec, parsed.value))
+    apply_vocabulary(spec, checked)
+    return checked
+
+
+def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
+    """The rules a canonical value breaks: pattern, length, range, check digit."""
+    reasons: list[Reason] = []
+    if spec.pattern is not None and not re.fullmatch(spec.pattern, value):
+        reasons.append(Reason.PATTERN_MISMATCH)
+    if (spec.min_length is not None and len(value) < spec.min_length) or (
+        spec.max_length is not None and len(value) > spec.max_length
+    ):
+        reasons.append(Reason.INVALID_FORMAT)
+    numeric = spec.type in (FieldType.NUMBER, FieldType.DIGITS) or is_digit_boxes(spec)
+    bounded = spec.min is not None or spec.max is not None
+    if numeric and bounded and not in_range(value, spec.min, spec.max):
+        reasons.append(Reason.OUT_OF_RANGE)
+    if spec.check_digit == "mynumber":
+        mynumber = check_mynumber(value)
+        if mynumber.reason is not None:
+            reasons.append(mynumber.reason)
+    return reasons
+
+
+def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
+    """Suggest the vocabulary entry for a near miss (see the module docstring)."""
+    if checked.value is None or spec.vocabulary is None:
+        return
+    correct = {
+        "prefecture": correct_prefecture,
+        "era": correct_era,
+        "municipality": correct_municipality,
+    }[spec.vocabulary]
+    suggestion = correct(checked.value)
+    if suggestion is not None and suggestion != checked.value:
+        checked.suggestion = suggestion
+        checked.reasons.append(Reason.VOCABULARY_CORRECTED)
