@@ -77,13 +77,6 @@ class Base(DeclarativeBase):
     }
 
 
-class Role(StrEnum):
-    CLERK = "clerk"
-    REVIEWER = "reviewer"
-    READER = "reader"
-    ADMIN = "admin"
-
-
 class UploadStatus(StrEnum):
     QUEUED = "queued"
     PROCESSING = "processing"

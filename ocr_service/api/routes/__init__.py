@@ -1,0 +1,1 @@
+"""API v1 routes: each parses, authorizes and calls one service function."""

@@ -1,0 +1,198 @@
+"""Request and response models of API v1 (``XPublic`` for what the API returns)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EXAMPLE_UPLOAD_ID = "6f1c2e0a-8a43-4a51-9d1b-3f1f0c6a9b10"
+EXAMPLE_DOCUMENT_ID = "0b7e6d9c-2f0e-4b61-8f5e-5d8a3c1e7a42"
+EXAMPLE_TIME = "2026-01-15T09:30:12.345678Z"
+
+
+class ErrorPublic(BaseModel):
+    code: str = Field(examples=["unsupported_file_type"])
+    message: str = Field(examples=["the bytes are not a PDF, TIFF, PNG or JPEG"])
+    details: dict[str, Any] | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error answer has this shape."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"error": {"code": "template_not_found", "message": "unknown template 'x'"}}
+            ]
+        }
+    )
+    error: ErrorPublic
+
+
+class PagePublic(BaseModel):
+    index: int = Field(description="0-based page index in the uploaded file")
+    status: str = Field(examples=["done"])
+    document_id: str | None
+    attempts: int
+    error: ErrorPublic | None = None
+
+
+class UploadPublic(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": EXAMPLE_UPLOAD_ID,
+                    "status": "processing",
+                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "template": "jp_tennyu",
+                    "external_ref": "window-3/2026-01-15/0042",
+                    "filename": "scan-0042.pdf",
+                    "size": 482133,
+                    "mime": "application/pdf",
+                    "pages_total": 2,
+                    "pages_done": 1,
+                    "document_ids": [EXAMPLE_DOCUMENT_ID, "5c0f3c1e-1d0b-4d8e-9f84-2a9c8c1f0e11"],
+                    "pages": [
+                        {
+                            "index": 0,
+                            "status": "done",
+                            "document_id": EXAMPLE_DOCUMENT_ID,
+                            "attempts": 1,
+                            "error": None,
+                        },
+                        {
+                            "index": 1,
+                            "status": "queued",
+                            "document_id": "5c0f3c1e-1d0b-4d8e-9f84-2a9c8c1f0e11",
+                            "attempts": 0,
+                            "error": None,
+                        },
+                    ],
+                    "error": None,
+                    "created_at": EXAMPLE_TIME,
+                    "updated_at": EXAMPLE_TIME,
+                }
+            ]
+        },
+    )
+    id: str
+    status: str = Field(description="queued, processing, done or failed (every page failed)")
+    sha256: str
+    template: str | None
+    external_ref: str | None
+    filename: str
+    size: int
+    mime: str
+    pages_total: int
+    pages_done: int = Field(description="pages finished, read or failed")
+    document_ids: list[str]
+    pages: list[PagePublic]
+    error: ErrorPublic | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TemplateRef(BaseModel):
+    id: str
+    version: str | int
+
+
+class FieldPublic(BaseModel):
+    value: str | bool | None
+    raw_text: str
+    confidence: float
+    flagged: bool
+    reasons: list[str]
+    page: int
+    bbox: list[int]
+    resolved: bool = False
+    suggestion: str | None = None
+
+
+class DocumentPublic(BaseModel):
+    """The ``read --json`` document (``template``, ``pages``, ``fields``) plus service keys."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": EXAMPLE_DOCUMENT_ID,
+                    "upload_id": EXAMPLE_UPLOAD_ID,
+                    "page_index": 0,
+                    "status": "needs_review",
+                    "version": 2,
+                    "template": {"id": "jp_tennyu", "version": 1},
+                    "pages": [
+                        {
+                            "page": 1,
+                            "source_page": 1,
+                            "rotation": 0.0,
+                            "skew": 0.4,
+                            "registration": {"inliers": 412, "error_px": 1.2, "score": 0.93},
+                        }
+                    ],
+                    "fields": {
+                        "name_kana": {
+                            "value": "ヤマダ タロウ",
+                            "raw_text": "ヤマダ タロウ",
+                            "confidence": 0.91,
+                            "flagged": False,
+                            "reasons": [],
+                            "page": 1,
+                            "bbox": [120, 340, 900, 80],
+                            "resolved": False,
+                        }
+                    },
+                    "data": {"name_kana": "ヤマダ タロウ"},
+                    "error": None,
+                    "created_at": EXAMPLE_TIME,
+                    "updated_at": EXAMPLE_TIME,
+                }
+            ]
+        }
+    )
+    id: str
+    upload_id: str
+    page_index: int
+    status: str = Field(description="queued, processing, needs_review, verified or failed")
+    version: int = Field(description="bumped on every change (optimistic locking)")
+    template: TemplateRef | None
+    pages: list[dict[str, Any]]
+    fields: dict[str, FieldPublic]
+    data: dict[str, str | bool | None]
+    error: ErrorPublic | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentFeed(BaseModel):
+    items: list[DocumentPublic]
+    next_cursor: str | None = Field(
+        description="pass as ?cursor= to continue; keep polling with it to get later changes"
+    )
+    has_more: bool = Field(description="more documents are waiting right now")
+
+
+class TemplateSummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "jp_tennyu", "name": "転入届", "version": 1, "pages": 1, "fields": 18}
+            ]
+        }
+    )
+    id: str
+    name: str
+    version: str | int
+    description: str = ""
+    pages: int
+    fields: int
+
+
+class HealthPublic(BaseModel):
+    status: str = Field(examples=["ok"])
+    checks: dict[str, str] = Field(default_factory=dict, examples=[{"database": "ok"}])

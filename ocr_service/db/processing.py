@@ -1,0 +1,225 @@
+"""Page state as the worker moves it: start, finish, fail, retry later, reconcile.
+
+Every function owns its transaction. Re-running a page is safe: its document and fields
+are upserted by ``(upload_id, page_index)`` and ``(document_id, name)``, never duplicated.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ocr_service.db.models import (
+    AuditEntry,
+    DocumentRow,
+    DocumentStatus,
+    FieldRow,
+    Page,
+    PageStatus,
+    Upload,
+    UploadStatus,
+    utcnow,
+)
+from ocr_service.results import Document
+
+log = logging.getLogger(__name__)
+
+TERMINAL = (PageStatus.DONE, PageStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class PageWork:
+    """What a worker needs to read one page (ids and names only)."""
+
+    upload_id: str
+    index: int
+    document_id: str
+    sha256: str
+    template: str | None
+    attempt: int
+
+
+def _locked_page(session: Session, upload_id: str, index: int) -> Page | None:
+    query = select(Page).where(Page.upload_id == upload_id, Page.index == index)
+    return session.scalar(query.with_for_update())
+
+
+def start_page(*, session: Session, upload_id: str, index: int) -> PageWork | None:
+    """Mark a page processing; ``None`` if it is unknown or already finished."""
+    page = _locked_page(session, upload_id, index)
+    if page is None or page.status in TERMINAL or page.document_id is None:
+        session.rollback()
+        return None
+    upload = session.get(Upload, upload_id)
+    document = session.get(DocumentRow, page.document_id)
+    assert upload is not None and document is not None
+    now = utcnow()
+    page.status = PageStatus.PROCESSING
+    page.attempts += 1
+    page.updated_at = now
+    document.status = DocumentStatus.PROCESSING
+    document.updated_at = now
+    if upload.status == UploadStatus.QUEUED:
+        upload.status = UploadStatus.PROCESSING
+        upload.updated_at = now
+    work = PageWork(
+        upload_id=upload_id,
+        index=index,
+        document_id=document.id,
+        sha256=upload.sha256,
+        template=upload.template,
+        attempt=page.attempts,
+    )
+    session.commit()
+    return work
+
+
+def finish_page(
+    *,
+    session: Session,
+    work: PageWork,
+    document: Document,
+    image_sha256: str | None,
+) -> str:
+    """Store a reading: upsert the document's fields and set its status; return the status."""
+    page = _locked_page(session, work.upload_id, work.index)
+    row = session.get(DocumentRow, work.document_id)
+    assert page is not None and row is not None
+    now = utcnow()
+    existing = {
+        f.name: f for f in session.scalars(select(FieldRow).where(FieldRow.document_id == row.id))
+    }
+    for position, (name, result) in enumerate(document.fields.items()):
+        field = existing.pop(name, None)
+        if field is None:
+            field = FieldRow(document_id=row.id, name=name)
+            session.add(field)
+        field.position = position
+        field.value = result.value
+        field.raw_text = result.raw_text
+        field.confidence = float(result.confidence)
+        field.flagged = result.flagged
+        field.reasons = list(result.reasons)
+        field.suggestion = result.suggestion
+        field.page = result.page
+        field.bbox = [int(v) for v in result.bbox]
+        field.resolved = False
+    for stale in existing.values():
+        session.delete(stale)
+    status = DocumentStatus.NEEDS_REVIEW if document.flagged else DocumentStatus.VERIFIED
+    row.template_id = document.template_id
+    row.template_version = str(document.template_version)
+    row.pages = [p.to_dict() for p in document.pages]
+    row.image_sha256 = image_sha256
+    row.status = status
+    row.error_code = None
+    row.error_message = None
+    row.version += 1
+    row.updated_at = now
+    page.status = PageStatus.DONE
+    page.error_code = None
+    page.error_message = None
+    page.updated_at = now
+    session.add(AuditEntry(document_id=row.id, action="read", new={"status": status.value}))
+    _update_progress(session, work.upload_id, now)
+    session.commit()
+    return status.value
+
+
+def fail_page(*, session: Session, upload_id: str, index: int, code: str, message: str) -> None:
+    """Mark a page and its document failed; the upload's other pages carry on."""
+    page = _locked_page(session, upload_id, index)
+    if page is None:
+        session.rollback()
+        return
+    now = utcnow()
+    page.status = PageStatus.FAILED
+    page.error_code = code
+    page.error_message = message
+    page.updated_at = now
+    row = session.get(DocumentRow, page.document_id) if page.document_id else None
+    if row is not None:
+        row.status = DocumentStatus.FAILED
+        row.error_code = code
+        row.error_message = message
+        row.version += 1
+        row.updated_at = now
+        session.add(AuditEntry(document_id=row.id, action="fail", new={"code": code}))
+    _update_progress(session, upload_id, now)
+    session.commit()
+
+
+def retry_page_later(
+    *, session: Session, upload_id: str, index: int, code: str, message: str
+) -> None:
+    """Put a page back to queued after a retryable error (rq will run it again)."""
+    page = _locked_page(session, upload_id, index)
+    if page is None or page.status in TERMINAL:
+        session.rollback()
+        return
+    now = utcnow()
+    page.status = PageStatus.QUEUED
+    page.error_code = code
+    page.error_message = message
+    page.updated_at = now
+    row = session.get(DocumentRow, page.document_id) if page.document_id else None
+    if row is not None:
+        row.status = DocumentStatus.QUEUED
+        row.updated_at = now
+    session.commit()
+
+
+def _update_progress(session: Session, upload_id: str, now: datetime) -> None:
+    """Recount finished pages under a lock on the upload row, so concurrent workers agree."""
+    upload = session.scalar(select(Upload).where(Upload.id == upload_id).with_for_update())
+    assert upload is not None
+    session.flush()
+    counts = dict(
+        session.execute(
+            select(Page.status, func.count())
+            .where(Page.upload_id == upload_id)
+            .group_by(Page.status)
+        ).tuples()
+    )
+    done = counts.get(PageStatus.DONE, 0)
+    failed = counts.get(PageStatus.FAILED, 0)
+    upload.pages_done = done + failed
+    if upload.pages_done >= upload.pages_total:
+        if done == 0:
+            upload.status = UploadStatus.FAILED
+            upload.error_code = "all_pages_failed"
+            upload.error_message = "no page of the file could be read; see the page errors"
+        else:
+            upload.status = UploadStatus.DONE
+    elif upload.status == UploadStatus.QUEUED:
+        upload.status = UploadStatus.PROCESSING
+    upload.updated_at = now
+
+
+def stale_pages(*, session: Session, older_than: timedelta) -> list[tuple[str, int]]:
+    """Pages queued or processing with no change for ``older_than``: ``(upload_id, index)``."""
+    cutoff = utcnow() - older_than
+    query = (
+        select(Page.upload_id, Page.index)
+        .where(
+            Page.status.in_([PageStatus.QUEUED, PageStatus.PROCESSING]),
+            Page.updated_at < cutoff,
+        )
+        .order_by(Page.updated_at)
+    )
+    return [(u, i) for u, i in session.execute(query).tuples()]
+
+
+def touch_pages(*, session: Session, pages: list[tuple[str, int]]) -> None:
+    """Reset the reconcile clock of pages that were just enqueued again."""
+    now = utcnow()
+    for upload_id, index in pages:
+        page = _locked_page(session, upload_id, index)
+        if page is not None and page.status not in TERMINAL:
+            page.status = PageStatus.QUEUED
+            page.updated_at = now
+    session.commit()

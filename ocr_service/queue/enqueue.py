@@ -1,0 +1,89 @@
+"""Putting page jobs on the queue. Safe to import in the API process (no OpenCV here)."""
+
+from __future__ import annotations
+
+import logging
+
+from redis import Redis
+from redis.client import Pipeline
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
+
+from ocr_service.config import Settings
+
+log = logging.getLogger(__name__)
+
+#: The job function, named by path so this module never imports the pipeline.
+PROCESS_PAGE = "ocr_service.queue.jobs.process_page"
+RETRY_INTERVALS = [5, 30, 120]
+PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def make_redis(settings: Settings) -> Redis:
+    """A client for ``settings.redis_url`` (connects lazily, on first command)."""
+    return Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=30)
+
+
+def make_queue(settings: Settings, connection: Redis) -> Queue:
+    return Queue(
+        settings.queue_name,
+        connection=connection,
+        serializer=JSONSerializer,
+        default_timeout=settings.job_timeout_seconds,
+    )
+
+
+def page_job_id(upload_id: str, index: int) -> str:
+    return f"page-{upload_id}-{index}"
+
+
+class RqPageQueue:
+    """Enqueues one rq job per page; a Redis outage is logged, not raised (the upload is
+    already recorded, and ``reconcile`` enqueues its pages once Redis is back)."""
+
+    def __init__(self, settings: Settings, connection: Redis) -> None:
+        self.settings = settings
+        self.queue = make_queue(settings, connection)
+
+    def enqueue_pages(self, upload_id: str, indexes: list[int]) -> None:
+        try:
+            with self.queue.connection.pipeline() as pipe:
+                for index in indexes:
+                    self._enqueue(upload_id, index, pipe)
+                pipe.execute()
+        except RedisError as exc:
+            log.warning(
+                "cannot enqueue upload=%s pages=%s (%s); reconcile will retry",
+                upload_id,
+                len(indexes),
+                type(exc).__name__,
+            )
+
+    def _enqueue(self, upload_id: str, index: int, pipe: Pipeline | None = None) -> Job:
+        s = self.settings
+        return self.queue.enqueue_call(
+            PROCESS_PAGE,
+            args=[upload_id, index],
+            job_id=page_job_id(upload_id, index),
+            timeout=s.job_timeout_seconds,
+            result_ttl=s.job_result_ttl_seconds,
+            failure_ttl=s.job_failure_ttl_seconds,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            description=f"read page {index} of upload {upload_id}",
+            pipeline=pipe,
+        )
+
+    def requeue_if_lost(self, upload_id: str, index: int) -> bool:
+        """Enqueue the page again unless its job is still waiting in Redis."""
+        job_id = page_job_id(upload_id, index)
+        try:
+            job = Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer)
+            if job.get_status(refresh=False) in PENDING:
+                return False
+        except NoSuchJobError:
+            pass
+        self._enqueue(upload_id, index)
+        return True

@@ -1,0 +1,187 @@
+"""The rq job that reads one page, and the one worker failure handler.
+
+Imported by worker processes only: it loads the pipeline (OpenCV, Tesseract). The
+:class:`~ocr_service.pipeline.Reader` is created once per process and reused by every job.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+from redis.exceptions import RedisError
+from rq import get_current_job
+from rq.timeouts import JobTimeoutException
+from sqlalchemy.exc import OperationalError
+
+from ocr_service.config import Settings, get_settings
+from ocr_service.db.processing import PageWork, fail_page, finish_page, retry_page_later, start_page
+from ocr_service.db.session import SessionFactory, make_engine, make_session_factory, session_scope
+from ocr_service.errors import InternalError, JobTimeout, OcrServiceError, ServiceUnavailable
+from ocr_service.imaging.ingest import Limits
+from ocr_service.pipeline import Reader
+from ocr_service.results import Document
+from ocr_service.storage import LocalStorage
+from ocr_service.templates.loader import TemplateRegistry
+
+log = logging.getLogger(__name__)
+
+
+class Reading(Protocol):
+    @property
+    def document(self) -> Document: ...
+
+    @property
+    def straightened(self) -> npt.NDArray[np.uint8]: ...
+
+
+class PageReader(Protocol):
+    """The seam to the pipeline (tests swap in a reader that fails on purpose)."""
+
+    def read_source_page(self, path: Path, index: int, *, template_id: str | None) -> Reading: ...
+
+
+@dataclass
+class WorkerContext:
+    settings: Settings
+    sessions: SessionFactory
+    storage: LocalStorage
+    reader: PageReader
+
+
+_context: WorkerContext | None = None
+
+
+def configure(settings: Settings, *, reader: PageReader | None = None) -> WorkerContext:
+    """Build this process's context; loads the OCR engines unless a reader is given."""
+    global _context
+    if _context is not None:
+        _context.sessions.kw["bind"].dispose()
+    if reader is None:
+        reader = Reader(
+            registry=TemplateRegistry(settings.templates_dir),
+            engine_name=settings.engine_name,
+            limits=Limits(
+                max_bytes=settings.max_upload_bytes,
+                max_pages=settings.max_pages,
+                max_pixels=settings.max_pixels,
+            ),
+        )
+    _context = WorkerContext(
+        settings=settings,
+        sessions=make_session_factory(make_engine(settings.database_url)),
+        storage=LocalStorage(settings.data_dir),
+        reader=reader,
+    )
+    return _context
+
+
+def context() -> WorkerContext:
+    """The process's context, created from the environment on first use."""
+    return _context if _context is not None else configure(get_settings())
+
+
+def reset() -> None:
+    """Drop the context (and its database pool); the next job builds a new one."""
+    global _context
+    if _context is not None:
+        _context.sessions.kw["bind"].dispose()
+    _context = None
+
+
+def encode_png(image: npt.NDArray[np.uint8]) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="PNG", compress_level=3)
+    return buf.getvalue()
+
+
+def process_page(upload_id: str, index: int) -> str:
+    """Read page ``index`` (0-based) of an upload; return the document status."""
+    ctx = context()
+    with session_scope(ctx.sessions) as session:
+        work = start_page(session=session, upload_id=upload_id, index=index)
+    if work is None:
+        log.info("page already finished upload=%s page=%s; skipping", upload_id, index)
+        return "skipped"
+    log.info(
+        "reading upload=%s page=%s document=%s attempt=%s",
+        upload_id,
+        index,
+        work.document_id,
+        work.attempt,
+    )
+    try:
+        path = ctx.storage.path_for(work.sha256)
+        reading = ctx.reader.read_source_page(path, index, template_id=work.template)
+        image_sha256 = ctx.storage.put_bytes(encode_png(reading.straightened))
+        with session_scope(ctx.sessions) as session:
+            status = finish_page(
+                session=session, work=work, document=reading.document, image_sha256=image_sha256
+            )
+    except Exception as exc:
+        return handle_failure(ctx, work, exc)
+    log.info(
+        "read upload=%s page=%s document=%s status=%s", upload_id, index, work.document_id, status
+    )
+    return status
+
+
+def as_service_error(exc: BaseException) -> OcrServiceError:
+    """Classify by exception type (never by message text)."""
+    if isinstance(exc, OcrServiceError):
+        return exc
+    if isinstance(exc, JobTimeoutException):
+        return JobTimeout("reading the page took longer than the job timeout")
+    if isinstance(exc, OperationalError | RedisError):
+        return ServiceUnavailable(f"a dependency failed: {type(exc).__name__}")
+    return InternalError(f"unexpected {type(exc).__name__} while reading the page")
+
+
+def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
+    """The one worker failure handler.
+
+    Retryable errors with retries left put the page back to queued and re-raise, so rq
+    retries the job. Anything else marks the page and its document failed with the error's
+    code and message; non-retryable errors then return normally so rq does not retry.
+    """
+    error = as_service_error(exc)
+    job = get_current_job()
+    retries_left = (job.retries_left or 0) if job is not None else 0
+    ids = (work.upload_id, work.index, work.document_id)
+    if error.retryable and retries_left > 0:
+        log.warning(
+            "retryable %s upload=%s page=%s document=%s; %s retries left",
+            error.code,
+            *ids,
+            retries_left,
+        )
+        with session_scope(ctx.sessions) as session:
+            retry_page_later(
+                session=session,
+                upload_id=work.upload_id,
+                index=work.index,
+                code=error.code,
+                message=error.message,
+            )
+        raise exc
+    if isinstance(error, InternalError):
+        log.error("failed upload=%s page=%s document=%s", *ids, exc_info=exc)
+    else:
+        log.warning("failed %s upload=%s page=%s document=%s", error.code, *ids)
+    with session_scope(ctx.sessions) as session:
+        fail_page(
+            session=session,
+            upload_id=work.upload_id,
+            index=work.index,
+            code=error.code,
+            message=error.message,
+        )
+    if error.retryable:
+        raise exc  # out of retries: let rq record the job as failed too
+    return "failed"

@@ -1,0 +1,67 @@
+"""The ocr-service worker: an rq worker whose process loads the OCR engines once.
+
+Run it with ``python -m worker`` or ``ocr-service worker``. Several workers on several
+machines may share one Redis, one database and one data folder.
+
+It is an rq :class:`~rq.SimpleWorker`: jobs run in the worker process itself, so the
+engines, reference images and the database pool are loaded once and reused. (A forking
+worker would load them in every child.) Job timeouts still apply (SIGALRM); a worker
+that dies mid-job leaves its page to ``reconcile``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+
+from ocr_service.config import Settings, get_settings
+from ocr_service.queue import jobs
+from ocr_service.queue.enqueue import make_queue, make_redis
+from ocr_service.queue.reconcile import ReconcileLoop
+
+log = logging.getLogger("ocr_service.worker")
+
+
+def run(
+    settings: Settings,
+    *,
+    burst: bool = False,
+    queues: Sequence[str] = (),
+    reconcile: bool = True,
+    max_jobs: int | None = None,
+) -> bool:
+    """Work until stopped (or, with ``burst``, until the queues are empty)."""
+    settings.check_secrets()
+    ctx = jobs.configure(settings)  # loads the OCR engines, once, before the first job
+    connection = make_redis(settings)
+    names = list(queues) or [settings.queue_name]
+    rq_queues = [
+        make_queue(settings.model_copy(update={"queue_name": n}), connection) for n in names
+    ]
+    worker = SimpleWorker(rq_queues, connection=connection, serializer=JSONSerializer)
+    loop = None
+    if reconcile and not burst:
+        loop = ReconcileLoop(settings=settings, sessions=ctx.sessions, connection=connection)
+        loop.start()
+    log.info("worker %s on queues %s", worker.name, ",".join(names))
+    try:
+        return worker.work(burst=burst, with_scheduler=True, max_jobs=max_jobs)
+    finally:
+        if loop is not None:
+            loop.stop()
+        jobs.reset()
+        connection.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m worker", description=__doc__)
+    parser.add_argument("--burst", action="store_true", help="quit when the queues are empty")
+    parser.add_argument("--queue", action="append", default=[], help="queue name (repeatable)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    run(get_settings(), burst=args.burst, queues=args.queue)
+    return 0
