@@ -229,8 +229,16 @@ def draw_tennyu() -> Sheet:
     label_cell(s, (fx0, 100, fx0 + 150, 170), "届出日")
     date_cell = (fx0 + 150, 100, RIGHT, 170)
     cell(s, date_cell)
-    s.add(spec("filing_date", "届出日", writing_area(date_cell), "date", date_style="wareki",
-               required=True))
+    s.add(
+        spec(
+            "filing_date",
+            "届出日",
+            writing_area(date_cell),
+            "date",
+            date_style="wareki",
+            required=True,
+        )
+    )
     top = y
     rows: list[Callable[[Sheet, int], int]] = [
         _row_move,
@@ -276,8 +284,20 @@ def _row_move(s: Sheet, y: int) -> int:
     r2 = _label_and_cell(s, MID, RIGHT, y, h, "異動人数")
     text(s, (r2[2] - 24, y + h // 2), "人", 28, anchor="rm")
     zone = writing_area(r2, right=48)
-    s.add(spec("number_of_people", "異動人数", zone, "digits", language="eng", required=True,
-               whitelist="0123456789", max_length=2, min=1, max=20))
+    s.add(
+        spec(
+            "number_of_people",
+            "異動人数",
+            zone,
+            "digits",
+            language="eng",
+            required=True,
+            whitelist="0123456789",
+            max_length=2,
+            min=1,
+            max=20,
+        )
+    )
     return y + h
 
 
@@ -299,8 +319,16 @@ def _row_birth_sex(s: Sheet, y: int) -> int:
     h = 130
     r = _label_and_cell(s, LEFT, MID + 200, y, h, "生年月日")
     text(s, (r[0] + 14, y + 22), "明治・大正・昭和・平成・令和　　年　　月　　日", 20)
-    s.add(spec("date_of_birth", "生年月日", writing_area(r, top=30), "date",
-               date_style="wareki", required=True))
+    s.add(
+        spec(
+            "date_of_birth",
+            "生年月日",
+            writing_area(r, top=30),
+            "date",
+            date_style="wareki",
+            required=True,
+        )
+    )
     r2 = _label_and_cell(s, MID + 200, RIGHT, y, h, "性別")
     zone = writing_area(r2)
     options = options_row(s, zone, [("male", "男"), ("female", "女")], size=34)
@@ -332,11 +360,30 @@ def _row_postal_phone(s: Sheet, y: int) -> int:
     h = 90
     r = _label_and_cell(s, LEFT, MID, y, h, "郵便番号")
     text(s, (r[0] + 16, y + h // 2), "〒", 32)
-    s.add(spec("postal_code", "郵便番号", writing_area(r, left=48), "postal_code",
-               language="eng", required=True, whitelist="0123456789-", address_field="address"))
+    s.add(
+        spec(
+            "postal_code",
+            "郵便番号",
+            writing_area(r, left=48),
+            "postal_code",
+            language="eng",
+            required=True,
+            whitelist="0123456789-",
+            address_field="address",
+        )
+    )
     r2 = _label_and_cell(s, MID, RIGHT, y, h, "電話番号")
-    s.add(spec("phone", "電話番号", writing_area(r2), "phone", language="eng", required=True,
-               whitelist="0123456789-"))
+    s.add(
+        spec(
+            "phone",
+            "電話番号",
+            writing_area(r2),
+            "phone",
+            language="eng",
+            required=True,
+            whitelist="0123456789-",
+        )
+    )
     return y + h
 
 
@@ -425,8 +472,16 @@ def draw_kyufukin() -> Sheet:
     label_cell(s, (fx0, 100, fx0 + 150, 170), "申請日")
     date_cell = (fx0 + 150, 100, RIGHT, 170)
     cell(s, date_cell)
-    s.add(spec("application_date", "申請日", writing_area(date_cell), "date",
-               date_style="wareki", required=True))
+    s.add(
+        spec(
+            "application_date",
+            "申請日",
+            writing_area(date_cell),
+            "date",
+            date_style="wareki",
+            required=True,
+        )
+    )
     y = _section_title(s, y, "１　申請者（受給者）")
     top = y
     for row in (_k_furigana, _k_name, _k_birth, _k_postal_phone, _k_address):
@@ -470,8 +525,16 @@ def _k_birth(s: Sheet, y: int) -> int:
     h = 130
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "生年月日")
     text(s, (r[0] + 14, y + 22), "明治・大正・昭和・平成・令和　　年　　月　　日", 20)
-    s.add(spec("date_of_birth", "生年月日", writing_area(r, top=30, right=520), "date",
-               date_style="wareki", required=True))
+    s.add(
+        spec(
+            "date_of_birth",
+            "生年月日",
+            writing_area(r, top=30, right=520),
+            "date",
+            date_style="wareki",
+            required=True,
+        )
+    )
     text(s, (r[2] - 500, y + h // 2 + 15), "※年齢は申請日現在で判定します。", 20)
     return y + h
 
@@ -480,11 +543,30 @@ def _k_postal_phone(s: Sheet, y: int) -> int:
     h = 90
     r = _label_and_cell(s, LEFT, MID, y, h, "郵便番号")
     text(s, (r[0] + 16, y + h // 2), "〒", 32)
-    s.add(spec("postal_code", "郵便番号", writing_area(r, left=48), "postal_code",
-               language="eng", required=True, whitelist="0123456789-", address_field="address"))
+    s.add(
+        spec(
+            "postal_code",
+            "郵便番号",
+            writing_area(r, left=48),
+            "postal_code",
+            language="eng",
+            required=True,
+            whitelist="0123456789-",
+            address_field="address",
+        )
+    )
     r2 = _label_and_cell(s, MID, RIGHT, y, h, "電話番号")
-    s.add(spec("phone", "電話番号", writing_area(r2), "phone", language="eng", required=True,
-               whitelist="0123456789-"))
+    s.add(
+        spec(
+            "phone",
+            "電話番号",
+            writing_area(r2),
+            "phone",
+            language="eng",
+            required=True,
+            whitelist="0123456789-",
+        )
+    )
     return y + h
 
 
@@ -523,8 +605,18 @@ def _k_account_type(s: Sheet, y: int) -> int:
     r2 = _label_and_cell(s, MID, RIGHT, y, h, "店番")
     side = 70
     bbox, boxes = box_row(s, r2[0] + 30, y + (h - side) // 2, 3, side)
-    s.add(spec("branch_code", "店番", bbox, "boxed", language="eng", boxes=boxes,
-               whitelist="0123456789", max_length=3))
+    s.add(
+        spec(
+            "branch_code",
+            "店番",
+            bbox,
+            "boxed",
+            language="eng",
+            boxes=boxes,
+            whitelist="0123456789",
+            max_length=3,
+        )
+    )
     return y + h
 
 
@@ -533,8 +625,18 @@ def _k_account_number(s: Sheet, y: int) -> int:
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "口座番号")
     side = 70
     bbox, boxes = box_row(s, r[0] + 30, y + (h - side) // 2, 7, side)
-    s.add(spec("account_number", "口座番号", bbox, "boxed", language="eng", boxes=boxes,
-               whitelist="0123456789", max_length=7))
+    s.add(
+        spec(
+            "account_number",
+            "口座番号",
+            bbox,
+            "boxed",
+            language="eng",
+            boxes=boxes,
+            whitelist="0123456789",
+            max_length=7,
+        )
+    )
     text(s, (r[0] + 30 + 7 * side + 30, y + h // 2), "（右詰めで記入してください）", 20)
     return y + h
 
@@ -542,8 +644,7 @@ def _k_account_number(s: Sheet, y: int) -> int:
 def _k_holder(s: Sheet, y: int) -> int:
     h = 90
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "口座名義（カナ）", size=22)
-    s.add(spec("account_holder_kana", "口座名義（カナ）", writing_area(r), "kana",
-               kana="katakana"))
+    s.add(spec("account_holder_kana", "口座名義（カナ）", writing_area(r), "kana", kana="katakana"))
     return y + h
 
 
@@ -552,8 +653,20 @@ def _k_mynumber(s: Sheet, y: int) -> int:
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "個人番号")
     side = 78
     bbox, boxes = box_row(s, r[0] + 40, y + (h - side) // 2, 12, side)
-    s.add(spec("individual_number", "個人番号", bbox, "boxed", language="eng", boxes=boxes,
-               whitelist="0123456789", max_length=12, check_digit="mynumber", required=True))
+    s.add(
+        spec(
+            "individual_number",
+            "個人番号",
+            bbox,
+            "boxed",
+            language="eng",
+            boxes=boxes,
+            whitelist="0123456789",
+            max_length=12,
+            check_digit="mynumber",
+            required=True,
+        )
+    )
     return y + h
 
 
@@ -602,9 +715,7 @@ def template_document(form_id: str, name: str, description: str, sheet: Sheet) -
         "version": 1,
         "description": description,
         "source": "Drawn by scripts/design_forms.py (fictional municipality 〇〇市).",
-        "pages": [
-            {"page": 1, "image": "page1.png", "dpi": DPI, "width": WIDTH, "height": HEIGHT}
-        ],
+        "pages": [{"page": 1, "image": "page1.png", "dpi": DPI, "width": WIDTH, "height": HEIGHT}],
         "fields": sheet.fields,
     }
 

@@ -43,8 +43,13 @@ def test_field_zones_do_not_overlap(template_id: str) -> None:
 
 @pytest.mark.parametrize("template_id", SHIPPED)
 def test_digit_like_fields_read_in_english(template_id: str) -> None:
-    english = {FieldType.DIGITS, FieldType.PHONE, FieldType.POSTAL_CODE, FieldType.EMAIL,
-               FieldType.BOXED}
+    english = {
+        FieldType.DIGITS,
+        FieldType.PHONE,
+        FieldType.POSTAL_CODE,
+        FieldType.EMAIL,
+        FieldType.BOXED,
+    }
     for spec in load_template(TEMPLATES_DIR / template_id).template.fields:
         if spec.type in english:
             assert spec.language.value == "eng", spec.name
