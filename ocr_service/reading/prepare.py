@@ -1,0 +1,156 @@
+"""Prepare a dropped-out field crop for Tesseract, and measure ink.
+
+Steps (:func:`prepare_text`): find ink relative to the paper's background → drop
+isolated specks → trim to the ink → scale so a text line is about
+``TARGET_LINE_HEIGHT`` px (crops come from 200 dpi references; Tesseract likes
+~300 dpi, x-height ~30 px) → pad with white. Two variants give two independent
+readings: ``PRIMARY`` keeps the gray strokes (Tesseract binarizes itself),
+``ALTERNATE`` is a hard binarization at another scale.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ocr_service.ocr.base import GrayImage
+
+BoolImage = npt.NDArray[np.bool_]
+
+PAPER_FLOOR = 200
+"""The background is never taken darker than this (a filled zone has no paper to see)."""
+INK_DELTA = 60
+"""A pixel this much darker than the background is ink (text)."""
+FAINT_INK_DELTA = 40
+"""The same for marks (checkboxes, circles), where faint pencil must count."""
+MIN_SPECK_AREA = 4
+"""Components smaller than this are noise wherever they are."""
+ISOLATED_SPECK_AREA = 24
+"""Components smaller than this are noise when no larger ink is within ``SPECK_REACH`` px."""
+SPECK_REACH = 12
+MIN_INK_PIXELS = 20
+"""A zone with less cleaned ink than this is blank."""
+TARGET_LINE_HEIGHT = {"primary": 48, "alternate": 36}
+SCALE_LIMITS = (0.5, 4.0)
+PAD = 12
+
+
+class Variant(Enum):
+    PRIMARY = "primary"
+    ALTERNATE = "alternate"
+
+
+def background_level(gray: GrayImage) -> float:
+    """The paper's gray level: a high percentile, never darker than ``PAPER_FLOOR``."""
+    if gray.size == 0:
+        return 255.0
+    return max(float(np.percentile(gray, 95)), float(PAPER_FLOOR))
+
+
+def ink_mask(gray: GrayImage, delta: int = INK_DELTA) -> BoolImage:
+    """Pixels darker than the background by at least ``delta``."""
+    result: BoolImage = gray < background_level(gray) - delta
+    return result
+
+
+def remove_specks(mask: BoolImage) -> BoolImage:
+    """Drop tiny components, and small ones that stand alone (dust, scanner noise)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        mask.astype(np.uint8), connectivity=8
+    )
+    areas = stats[:, cv2.CC_STAT_AREA]
+    keep_big = np.zeros(count, dtype=bool)
+    keep_big[1:] = areas[1:] >= ISOLATED_SPECK_AREA
+    small = np.zeros(count, dtype=bool)
+    small[1:] = (areas[1:] >= MIN_SPECK_AREA) & ~keep_big[1:]
+    big = keep_big[labels]
+    reach = cv2.dilate(big.astype(np.uint8), np.ones((2 * SPECK_REACH + 1,) * 2, np.uint8)) > 0
+    near = np.unique(labels[reach & small[labels]])
+    keep = keep_big.copy()
+    keep[near] = True
+    keep[0] = False
+    cleaned: BoolImage = keep[labels]
+    return cleaned
+
+
+def clean_ink(gray: GrayImage, delta: int = INK_DELTA) -> BoolImage:
+    return remove_specks(ink_mask(gray, delta))
+
+
+def has_ink(mask: BoolImage) -> bool:
+    return int(np.count_nonzero(mask)) >= MIN_INK_PIXELS
+
+
+def ink_bbox(mask: BoolImage) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)`` of the ink (exclusive ends), or None."""
+    ys, xs = np.nonzero(mask)
+    if ys.size == 0:
+        return None
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def line_height(mask: BoolImage) -> float:
+    """Median height of the horizontal ink bands (one per text line)."""
+    rows = np.count_nonzero(mask, axis=1) > 0
+    runs: list[int] = []
+    length = 0
+    for filled in rows:
+        if filled:
+            length += 1
+        elif length:
+            runs.append(length)
+            length = 0
+    if length:
+        runs.append(length)
+    tall = [r for r in runs if r >= 3] or runs or [1]
+    return float(np.median(tall))
+
+
+def prepare_text(
+    gray: GrayImage, variant: Variant = Variant.PRIMARY, target: int | None = None
+) -> GrayImage | None:
+    """The crop ready for OCR, or None when the zone holds no ink."""
+    mask = clean_ink(gray)
+    box = ink_bbox(mask) if has_ink(mask) else None
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    mask = mask[y0:y1, x0:x1]
+    if variant is Variant.PRIMARY:
+        image = stretch_contrast(gray[y0:y1, x0:x1], mask)
+    else:
+        image = np.where(mask, 0, 255).astype(np.uint8)
+    height = target or TARGET_LINE_HEIGHT[variant.value]
+    image = rescale(image, height / line_height(mask))
+    return pad(image)
+
+
+def stretch_contrast(gray: GrayImage, mask: BoolImage) -> GrayImage:
+    """Paper to white, the darkest ink to black; everything outside the cleaned ink white."""
+    background = background_level(gray)
+    darkest = float(gray[mask].min()) if mask.any() else 0.0
+    span = max(background - darkest, 1.0)
+    scaled = (gray.astype(np.float32) - darkest) * (255.0 / span)
+    out: GrayImage = np.clip(scaled, 0, 255).astype(np.uint8)
+    # keep a soft edge around strokes, drop everything far from kept ink
+    near = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    out[~near] = 255
+    return out
+
+
+def rescale(image: GrayImage, factor: float) -> GrayImage:
+    low, high = SCALE_LIMITS
+    factor = min(high, max(low, factor))
+    if abs(factor - 1.0) < 0.05:
+        return image
+    interpolation = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
+    h, w = image.shape[:2]
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return np.asarray(cv2.resize(image, size, interpolation=interpolation), dtype=np.uint8)
+
+
+def pad(image: GrayImage, border: int = PAD) -> GrayImage:
+    return np.pad(image, border, mode="constant", constant_values=255)

@@ -1,0 +1,72 @@
+"""Which Tesseract settings read which field type (language, PSM, whitelist).
+
+PSM: 7 one line, 6 a block (multi-line), 10 one character (boxes), 13 raw line
+(the second opinion for single lines). ``FieldSpec.psm`` and ``FieldSpec.whitelist``
+override the defaults. ASCII-only types are read with ``eng`` whatever the
+template's language: the whitelist constrains the characters, and the ``eng``
+model is the better digit and Latin reader.
+"""
+
+from __future__ import annotations
+
+import string
+
+from ocr_service.ocr.base import OcrSettings
+from ocr_service.templates.model import FieldSpec, FieldType
+
+PSM_BLOCK = 6
+PSM_LINE = 7
+PSM_CHAR = 10
+PSM_RAW_LINE = 13
+
+DIGITS = "0123456789"
+WHITELISTS: dict[FieldType, str] = {
+    FieldType.DIGITS: DIGITS,
+    FieldType.NUMBER: DIGITS + ".,-",
+    FieldType.POSTAL_CODE: DIGITS + "-〒",
+    FieldType.PHONE: DIGITS + "-()",
+    FieldType.EMAIL: string.ascii_letters + DIGITS + "@._-+",
+    FieldType.BOXED: DIGITS,
+}
+DATE_WHITELIST = DIGITS + "年月日元令和平成昭和大正明治./-RHSTMrhstm"
+WESTERN_DATE_WHITELIST = DIGITS + "./-年月日"
+ASCII_TYPES = frozenset(WHITELISTS) - {FieldType.BOXED}
+
+
+def language_for(spec: FieldSpec) -> str:
+    if spec.type in ASCII_TYPES:
+        return "eng"
+    if spec.type is FieldType.DATE and spec.date_style == "western":
+        return "eng"
+    if spec.type is FieldType.BOXED and set(spec.whitelist or DIGITS) <= set(DIGITS):
+        return "eng"
+    return spec.language.value
+
+
+def whitelist_for(spec: FieldSpec) -> str | None:
+    if spec.whitelist is not None:
+        return spec.whitelist or None
+    if spec.type is FieldType.DATE:
+        return WESTERN_DATE_WHITELIST if spec.date_style == "western" else DATE_WHITELIST
+    return WHITELISTS.get(spec.type)
+
+
+def psm_for(spec: FieldSpec) -> int:
+    if spec.psm is not None:
+        return spec.psm
+    if spec.type is FieldType.BOXED:
+        return PSM_CHAR
+    return PSM_BLOCK if spec.multiline else PSM_LINE
+
+
+def ocr_settings(spec: FieldSpec) -> OcrSettings:
+    """The settings of a field's first reading."""
+    return OcrSettings(
+        language=language_for(spec), psm=psm_for(spec), whitelist=whitelist_for(spec)
+    )
+
+
+def second_settings(first: OcrSettings) -> OcrSettings:
+    """The second opinion: raw-line mode for a single line, the same mode otherwise."""
+    psm = PSM_RAW_LINE if first.psm == PSM_LINE else first.psm
+    return OcrSettings(language=first.language, psm=psm, whitelist=first.whitelist)

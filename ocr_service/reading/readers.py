@@ -1,0 +1,232 @@
+"""Read one field zone into a :class:`~ocr_service.results.FieldResult`, by field type.
+
+:func:`read_field` dispatches on ``FieldSpec.type``; :func:`check_document` then runs
+the checks that span fields (postal code ↔ address).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings
+from ocr_service.reading.confidence import (
+    BLANK_CONFIDENCE,
+    SECOND_READING_BELOW,
+    clamp,
+    combine,
+    flag_reasons,
+    needs_second_reading,
+    ocr_confidence,
+    threshold_for,
+)
+from ocr_service.reading.document import check_document
+from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
+from ocr_service.reading.page import PageImages, crop, shrink
+from ocr_service.reading.prepare import Variant, prepare_text
+from ocr_service.reading.profiles import ocr_settings, second_settings
+from ocr_service.reading.reasons import Reason
+from ocr_service.reading.validate import Checked, check_value
+from ocr_service.results import FieldResult
+from ocr_service.templates.model import FieldSpec, FieldType
+
+__all__ = ["PageImages", "check_document", "read_field"]
+
+log = logging.getLogger(__name__)
+
+BOX_INSET = 0.10
+"""Share of a character box cut off each side, so its printed border's residue is left out."""
+CHAR_TARGET_HEIGHT = 48
+
+
+def read_field(field: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
+    """Read, normalize, validate and score one field."""
+    reader = _READERS[field.type]
+    result = reader(field, page, engine)
+    result.page = field.page
+    result.bbox = list(field.bbox)
+    log.debug("read field=%s type=%s flagged=%s", field.name, field.type.value, result.flagged)
+    return result
+
+
+# --- text-like fields -------------------------------------------------------------------
+
+
+def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
+    """Text, kana, digits, number, date, postal code, phone and email."""
+    zone = crop(page.dropout, spec.bbox)
+    image = prepare_text(zone, Variant.PRIMARY)
+    if image is None:
+        return blank_result(spec)
+    settings = ocr_settings(spec)
+    first = engine.read(image, settings)
+    checked = check_value(spec, first.text)
+    agreement: bool | None = None
+    if needs_second_reading(first, checked.valid):
+        second, checked2 = second_reading(spec, zone, settings, engine)
+        if second is not None and checked2 is not None:
+            agreement = same_reading(checked, checked2)
+            if not checked.valid and checked2.valid:
+                first, checked = second, checked2
+    confidence = combine(ocr_confidence(first), valid=checked.valid, agreement=agreement)
+    reasons = list(checked.reasons)
+    if agreement is False:
+        reasons.append(Reason.READINGS_DISAGREE)
+    return make_result(spec, checked.value, first.text, confidence, reasons, checked.suggestion)
+
+
+def second_reading(
+    spec: FieldSpec, zone: GrayImage, settings: OcrSettings, engine: OcrEngine
+) -> tuple[OcrResult | None, Checked | None]:
+    """Read again under other preprocessing and page-segmentation mode."""
+    image = prepare_text(zone, Variant.ALTERNATE)
+    if image is None:
+        return None, None
+    result = engine.read(image, second_settings(settings))
+    return result, check_value(spec, result.text)
+
+
+def same_reading(a: Checked, b: Checked) -> bool:
+    if a.value is not None or b.value is not None:
+        return a.value == b.value
+    return a.text == b.text
+
+
+# --- boxed fields -----------------------------------------------------------------------
+
+
+def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
+    """One character per box, each read on its own (PSM 10); an empty box adds nothing."""
+    settings = ocr_settings(spec)
+    chars: list[str] = []
+    confidences: list[float] = []
+    disagreements = 0
+    for box in spec.boxes:
+        zone = crop(page.dropout, shrink(box, BOX_INSET, minimum=2))
+        read = read_box(zone, settings, engine)
+        if read is None:
+            continue
+        char, confidence, agreed = read
+        chars.append(char)
+        confidences.append(confidence)
+        disagreements += agreed is False
+    if not chars:
+        return blank_result(spec)
+    text = "".join(chars)
+    checked = check_value(spec, text)
+    base = ocr_confidence(OcrResult(text=text, char_confidences=tuple(confidences)))
+    confidence = combine(base, valid=checked.valid)
+    reasons = list(checked.reasons)
+    if disagreements:
+        reasons.append(Reason.READINGS_DISAGREE)
+    return make_result(spec, checked.value, text, confidence, reasons, checked.suggestion)
+
+
+def read_box(
+    zone: GrayImage, settings: OcrSettings, engine: OcrEngine
+) -> tuple[str, float, bool | None] | None:
+    """(character, confidence, second reading agreed) for one box, or None when empty."""
+    image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT)
+    if image is None:
+        return None
+    char, confidence = best_char(engine.read(image, settings))
+    if confidence >= SECOND_READING_BELOW:
+        return char, confidence, None
+    alternate = prepare_text(zone, Variant.ALTERNATE, target=CHAR_TARGET_HEIGHT)
+    if alternate is None:
+        return char, confidence, None
+    char2, confidence2 = best_char(engine.read(alternate, settings))
+    if char2 == char:
+        return char, clamp(confidence + (1 - confidence) * 0.5), True
+    if confidence2 > confidence:
+        return char2, min(confidence2, 0.4), False
+    return char, min(confidence, 0.4), False
+
+
+def best_char(result: OcrResult) -> tuple[str, float]:
+    """The most confident non-space character; ``?`` at 0 when ink gave no text."""
+    zipped = zip(result.text, result.char_confidences, strict=False)
+    pairs = [(c, p) for c, p in zipped if not c.isspace()]
+    if not pairs:
+        return "?", 0.0
+    return max(pairs, key=lambda cp: cp[1])
+
+
+# --- ink fields ---------------------------------------------------------------------------
+
+
+def read_ink(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
+    """Checkbox and mark → bool; choice → the option value or None."""
+    readers: dict[FieldType, Callable[[FieldSpec, PageImages], InkDecision]] = {
+        FieldType.CHECKBOX: read_checkbox,
+        FieldType.MARK: read_mark,
+        FieldType.CHOICE: read_choice,
+    }
+    decision = readers[spec.type](spec, page)
+    reasons = list(decision.reasons)
+    unmarked = decision.value in (None, False) and not reasons
+    if spec.required and unmarked:
+        reasons.append(Reason.REQUIRED_MISSING)
+    if decision.confidence < threshold_for(spec):
+        reasons.append(Reason.LOW_CONFIDENCE)
+    raw = "" if decision.value is None else str(decision.value)
+    return build(spec, decision.value, raw, decision.confidence, reasons, None)
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def blank_result(spec: FieldSpec) -> FieldResult:
+    """A zone without ink: no value; flagged only when the field is required."""
+    reasons = [Reason.REQUIRED_MISSING] if spec.required else []
+    return build(spec, None, "", BLANK_CONFIDENCE, reasons, None)
+
+
+def make_result(
+    spec: FieldSpec,
+    value: str | None,
+    raw: str,
+    confidence: float,
+    reasons: list[Reason],
+    suggestion: str | None,
+) -> FieldResult:
+    """A read zone (it had ink): ``low_confidence`` added when under the threshold."""
+    reasons = [r for r in reasons if r is not Reason.REQUIRED_MISSING]
+    reasons = flag_reasons(spec, confidence, reasons, empty=False)
+    return build(spec, value, raw, confidence, reasons, suggestion)
+
+
+def build(
+    spec: FieldSpec,
+    value: str | bool | None,
+    raw: str,
+    confidence: float,
+    reasons: list[Reason],
+    suggestion: str | None,
+) -> FieldResult:
+    return FieldResult(
+        value=value,
+        raw_text=raw,
+        confidence=clamp(confidence),
+        reasons=[str(r) for r in reasons],
+        flagged=bool(reasons),
+        page=spec.page,
+        bbox=list(spec.bbox),
+        suggestion=suggestion,
+    )
+
+
+_READERS: dict[FieldType, Callable[[FieldSpec, PageImages, OcrEngine], FieldResult]] = {
+    FieldType.TEXT: read_text_like,
+    FieldType.KANA: read_text_like,
+    FieldType.DIGITS: read_text_like,
+    FieldType.NUMBER: read_text_like,
+    FieldType.DATE: read_text_like,
+    FieldType.POSTAL_CODE: read_text_like,
+    FieldType.PHONE: read_text_like,
+    FieldType.EMAIL: read_text_like,
+    FieldType.BOXED: read_boxed,
+    FieldType.CHECKBOX: read_ink,
+    FieldType.CHOICE: read_ink,
+    FieldType.MARK: read_ink,
+}
