@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings
 from ocr_service.reading.confidence import (
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 BOX_INSET = 0.10
 """Share of a character box cut off each side, so its printed border's residue is left out."""
 CHAR_TARGET_HEIGHT = 48
+THIRD_LINE_HEIGHT = 40
 
 
 def read_field(field: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
@@ -59,37 +61,63 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
     if image is None:
         return blank_result(spec)
     settings = ocr_settings(spec)
-    first = engine.read(image, settings)
-    checked = check_value(spec, first.text)
-    agreement: bool | None = None
-    if needs_second_reading(first, checked.valid):
-        second, checked2 = second_reading(spec, zone, settings, engine)
-        if second is not None and checked2 is not None:
-            agreement = same_reading(checked, checked2)
-            if not checked.valid and checked2.valid:
-                first, checked = second, checked2
-    confidence = combine(ocr_confidence(first), valid=checked.valid, agreement=agreement)
+    first = Reading.take(spec, engine, image, settings)
+    chosen, agreement = first, None
+    if needs_second_reading(first.ocr, first.checked.valid):
+        chosen, agreement = second_opinion(spec, engine, zone, first)
+    checked = chosen.checked
+    confidence = combine(ocr_confidence(chosen.ocr), valid=checked.valid, agreement=agreement)
     reasons = list(checked.reasons)
     if agreement is False:
         reasons.append(Reason.READINGS_DISAGREE)
-    return make_result(spec, checked.value, first.text, confidence, reasons, checked.suggestion)
+    raw = chosen.ocr.text
+    return make_result(spec, checked.value, raw, confidence, reasons, checked.suggestion)
 
 
-def second_reading(
-    spec: FieldSpec, zone: GrayImage, settings: OcrSettings, engine: OcrEngine
-) -> tuple[OcrResult | None, Checked | None]:
-    """Read again under other preprocessing and page-segmentation mode."""
-    image = prepare_text(zone, Variant.ALTERNATE)
-    if image is None:
-        return None, None
-    result = engine.read(image, second_settings(settings))
-    return result, check_value(spec, result.text)
+@dataclass(frozen=True)
+class Reading:
+    ocr: OcrResult
+    checked: Checked
+
+    @classmethod
+    def take(
+        cls, spec: FieldSpec, engine: OcrEngine, image: GrayImage, settings: OcrSettings
+    ) -> Reading:
+        ocr = engine.read(image, settings)
+        return cls(ocr, check_value(spec, ocr.text))
+
+    @property
+    def key(self) -> str:
+        """What two readings must share to agree: the value, else the normalized text."""
+        return self.checked.value if self.checked.value is not None else self.checked.text
 
 
-def same_reading(a: Checked, b: Checked) -> bool:
-    if a.value is not None or b.value is not None:
-        return a.value == b.value
-    return a.text == b.text
+def second_opinion(
+    spec: FieldSpec, engine: OcrEngine, zone: GrayImage, first: Reading
+) -> tuple[Reading, bool | None]:
+    """Read again (binarized, other scale, raw-line mode); on disagreement a third decides.
+
+    The third reading is the gray crop at another scale, in the second's mode.
+
+    Returns the reading to keep and whether the readings agreed: True when the second
+    confirms the first, None when a 2-of-3 majority settled it, False when none did.
+    """
+    settings = ocr_settings(spec)
+    alternate = prepare_text(zone, Variant.ALTERNATE)
+    if alternate is None:
+        return first, None
+    second = Reading.take(spec, engine, alternate, second_settings(settings))
+    if second.key == first.key:
+        return first, True
+    third_image = prepare_text(zone, Variant.PRIMARY, target=THIRD_LINE_HEIGHT)
+    if third_image is None:
+        return first, False
+    third = Reading.take(spec, engine, third_image, second_settings(settings))
+    for candidate in (first, second):
+        if candidate.key == third.key:
+            return candidate, None
+    best = first if first.checked.valid or not second.checked.valid else second
+    return best, False
 
 
 # --- boxed fields -----------------------------------------------------------------------
