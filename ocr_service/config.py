@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,6 +56,12 @@ class Settings(BaseSettings):
     moves its cursor past them."""
     lease_minutes: int = Field(default=15, gt=0)
     engine_name: str = "tesserocr"
+
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object per log line (ts, level, logger, msg, ids)."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_intervals: list[int] = Field(default_factory=lambda: [10, 60, 300, 1800, 7200])
+    """Seconds before each retry of a failed webhook delivery (JSON list in the env)."""
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:
