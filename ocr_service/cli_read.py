@@ -60,8 +60,10 @@ def cmd_read(args: argparse.Namespace) -> int:
 def print_table(n: int, doc: Document) -> None:
     flagged = sum(f.flagged for f in doc.fields.values())
     pages = ", ".join(str(p.source_page) for p in doc.pages)
-    print(f"document {n}: {doc.template_id} v{doc.template_version} (source page {pages}), "
-          f"{flagged} of {len(doc.fields)} fields flagged")
+    print(
+        f"document {n}: {doc.template_id} v{doc.template_version} (source page {pages}), "
+        f"{flagged} of {len(doc.fields)} fields flagged"
+    )
     width = max((len(name) for name in doc.fields), default=10)
     for name, f in doc.fields.items():
         mark = "!" if f.flagged else " "

@@ -19,7 +19,9 @@ from ocr_service.templates.loader import TemplateRegistry, load_template
 
 def register(sub: Any) -> None:
     p = sub.add_parser("templates", help="list, check, show, preview and author form templates")
-    p.add_argument("--dir", type=Path, default=None, help="templates folder (default: templates_forms)")
+    p.add_argument(
+        "--dir", type=Path, default=None, help="templates folder (default: templates_forms)"
+    )
     tsub = p.add_subparsers(dest="templates_command", metavar="ACTION", required=True)
 
     ls = tsub.add_parser("list", help="list templates")
@@ -99,7 +101,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"source: {t.source}")
     for f in t.fields:
         req = "required" if f.required else "optional"
-        print(f"  p{f.page} {f.name:<28} {f.type.value:<12} {f.language.value:<8} {req:<9} {f.label}")
+        print(
+            f"  p{f.page} {f.name:<28} {f.type.value:<12} {f.language.value:<8} {req:<9} {f.label}"
+        )
     return 0
 
 
@@ -120,7 +124,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     reg = _registry(args)
     pages = [int(p) for p in args.pages.split(",")] if args.pages else None
     folder, count = new_template(
-        args.id, args.reference, reg.root, dpi=args.dpi, pages=pages, name=args.name, force=args.force
+        args.id,
+        args.reference,
+        reg.root,
+        dpi=args.dpi,
+        pages=pages,
+        name=args.name,
+        force=args.force,
     )
     print(f"created {folder} with {count} proposed zones")
     print("next: name and type each field in template.yaml, then run")

@@ -132,7 +132,9 @@ class Reader:
     ) -> PageReading:
         """Load page ``index`` (0-based) of a file and read it."""
         image = load_page(path, index, self.limits, info=info)
-        return self.read_image(image, template_id=template_id, source_page=index, debug_dir=debug_dir)
+        return self.read_image(
+            image, template_id=template_id, source_page=index, debug_dir=debug_dir
+        )
 
     def read_image(
         self,
@@ -207,7 +209,7 @@ class Reader:
             ranked.append((inliers, loaded, page, entry))
         ranked.sort(key=lambda r: r[0], reverse=True)
         failures: list[str] = []
-        for inliers, loaded, page, entry in ranked[:3]:
+        for _inliers, loaded, page, entry in ranked[:3]:
             try:
                 reg = register(gray, entry.reference, features)
             except TemplateMismatch as exc:

@@ -1,4 +1,4 @@
-"""What a reading produces: field results, page info and documents (the ``read --json`` contract)."""
+"""What a reading produces: fields, pages and documents (the ``read --json`` contract)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,9 @@ def main() -> None:
     templates = [registry.get(i) for i in ("jp_tennyu", "jp_kyufukin")]
     refs = {}
     for t in templates:
-        ref = build_reference(t.id, np.asarray(cv2.imread(str(t.reference_path(1)), cv2.IMREAD_GRAYSCALE), np.uint8))
+        ref = build_reference(
+            t.id, np.asarray(cv2.imread(str(t.reference_path(1)), cv2.IMREAD_GRAYSCALE), np.uint8)
+        )
         refs[t.id] = (ref, form_mask(ref.ink))
     errors: list[float] = []
     per_page_p95: list[float] = []
@@ -42,7 +44,12 @@ def main() -> None:
     failures = 0
     for i in range(args.pages):
         loaded = templates[i % len(templates)]
-        sample = generate(loaded, seed=args.seed * 100_000 + i, font_style="print" if i % 2 else "handwriting", degrade_level=args.level)
+        sample = generate(
+            loaded,
+            seed=args.seed * 100_000 + i,
+            font_style="print" if i % 2 else "handwriting",
+            degrade_level=args.level,
+        )
         ref, mask = refs[loaded.id]
         gray = to_gray(sample.image)
         t = time.perf_counter()
@@ -60,11 +67,19 @@ def main() -> None:
         drop_out_form(flatten_background(warp(gray, reg.homography, ref.size)), mask)
         stages["warp+dropout"].append(time.perf_counter() - t)
         pts = np.array(
-            [[[x + dx, y + dy]] for f in loaded.template.fields for (x, y, w, h) in [f.bbox] for dx in (0, w) for dy in (0, h)],
+            [
+                [[x + dx, y + dy]]
+                for f in loaded.template.fields
+                for (x, y, w, h) in [f.bbox]
+                for dx in (0, w)
+                for dy in (0, h)
+            ],
             np.float64,
         )
         assert sample.homography is not None
-        back = cv2.perspectiveTransform(cv2.perspectiveTransform(pts, sample.homography), reg.homography)
+        back = cv2.perspectiveTransform(
+            cv2.perspectiveTransform(pts, sample.homography), reg.homography
+        )
         e = np.linalg.norm(back - pts, axis=2).ravel()
         errors.extend(e.tolist())
         per_page_p95.append(float(np.percentile(e, 95)))
@@ -79,7 +94,11 @@ def main() -> None:
             "max": round(float(arr.max()), 3),
         },
         "worst_page_p95_px": round(max(per_page_p95), 3),
-        "seconds_per_page": {k: {"p50": round(float(np.median(v)), 4), "p95": round(float(np.percentile(v, 95)), 4)} for k, v in stages.items() if v},
+        "seconds_per_page": {
+            k: {"p50": round(float(np.median(v)), 4), "p95": round(float(np.percentile(v, 95)), 4)}
+            for k, v in stages.items()
+            if v
+        },
     }
     print(json.dumps(out, indent=2))
 

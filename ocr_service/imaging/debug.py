@@ -1,4 +1,4 @@
-"""Debug images: each stage's output written to a folder so a person can see where a page went wrong."""
+"""Debug images: each stage's output in a folder, so a person can see where a page went wrong."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class DebugSink:
 
 def rotate_quarter(image: Image, rotation: float) -> Image:
     """Undo a clockwise page rotation of 0/90/180/270 degrees."""
-    turns = int(round(rotation / 90.0)) % 4
+    turns = round(rotation / 90.0) % 4
     return np.ascontiguousarray(np.rot90(image, k=turns))
 
 

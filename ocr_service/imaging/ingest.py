@@ -127,7 +127,9 @@ def _count_pdf_pages(path: Path, limits: Limits) -> int:
         raise CorruptFile("poppler (pdfinfo) is not installed; run the set-up script") from exc
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
-    if "Incorrect password" in err or (re.search(r"^Encrypted:\s+yes", out, re.M) and proc.returncode):
+    if "Incorrect password" in err or (
+        re.search(r"^Encrypted:\s+yes", out, re.M) and proc.returncode
+    ):
         raise EncryptedFile("the PDF is password-protected; send an unprotected copy")
     if proc.returncode != 0:
         raise CorruptFile("the PDF is damaged or truncated and cannot be opened")

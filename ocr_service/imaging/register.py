@@ -81,7 +81,7 @@ def to_gray(image: npt.NDArray[np.uint8]) -> GrayImage:
 
 
 def _orb() -> cv2.ORB:
-    return cv2.ORB_create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)
+    return cv2.ORB.create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)
 
 
 def _working_copy(gray: GrayImage) -> tuple[GrayImage, float]:
@@ -123,13 +123,16 @@ def _pick_anchors(gray: GrayImage) -> npt.NDArray[np.float32]:
     pts = corners.reshape(-1, 2)
     margin = PATCH_HALF + SEARCH + 2
     keep = (
-        (pts[:, 0] > margin) & (pts[:, 0] < w - margin) & (pts[:, 1] > margin) & (pts[:, 1] < h - margin)
+        (pts[:, 0] > margin)
+        & (pts[:, 0] < w - margin)
+        & (pts[:, 1] > margin)
+        & (pts[:, 1] < h - margin)
     )
     pts = pts[keep]
     # keep patches with enough texture in both directions (not a bare straight line)
     chosen: list[npt.NDArray[np.float32]] = []
     for x, y in pts:
-        xi, yi = int(round(x)), int(round(y))
+        xi, yi = round(float(x)), round(float(y))
         patch = gray[yi - PATCH_HALF : yi + PATCH_HALF, xi - PATCH_HALF : xi + PATCH_HALF]
         gx = np.abs(np.diff(patch.astype(np.int16), axis=1)).sum()
         gy = np.abs(np.diff(patch.astype(np.int16), axis=0)).sum()
@@ -162,9 +165,7 @@ def _ransac(
     if len(src) < 8:
         return None, np.zeros(len(src), bool)
     method = getattr(cv2, "USAC_MAGSAC", cv2.RANSAC)
-    h, mask = cv2.findHomography(
-        src, dst, method, threshold, maxIters=5000, confidence=0.999
-    )
+    h, mask = cv2.findHomography(src, dst, method, threshold, maxIters=5000, confidence=0.999)
     if h is None or mask is None:
         return None, np.zeros(len(src), bool)
     return np.asarray(h, np.float64), mask.ravel().astype(bool)
@@ -189,9 +190,7 @@ def scan_features(scan_gray: GrayImage) -> ScanFeatures:
     return ScanFeatures(scale=scale, keypoints=pts, descriptors=desc)
 
 
-def coarse_homography(
-    features: ScanFeatures, ref: Reference
-) -> tuple[Matrix | None, int, int]:
+def coarse_homography(features: ScanFeatures, ref: Reference) -> tuple[Matrix | None, int, int]:
     """Full-resolution scan->reference homography from ORB features, inliers, matches."""
     src, dst = _match(ref, features.keypoints, features.descriptors)
     h_small, mask = _ransac(src, dst, threshold=4.0)
@@ -202,20 +201,18 @@ def coarse_homography(
 
 
 def warp(scan_gray: GrayImage, homography: Matrix, size: tuple[int, int]) -> GrayImage:
-    out = cv2.warpPerspective(
-        scan_gray, homography, size, flags=cv2.INTER_LINEAR, borderValue=255
-    )
+    out = cv2.warpPerspective(scan_gray, homography, size, flags=cv2.INTER_LINEAR, borderValue=255)
     return np.asarray(out, dtype=np.uint8)
 
 
 def _locate(warped: GrayImage, ref: Reference, x: float, y: float) -> tuple[float, float] | None:
-    xi, yi = int(round(x)), int(round(y))
+    xi, yi = round(x), round(y)
     tpl = ref.gray[yi - PATCH_HALF : yi + PATCH_HALF, xi - PATCH_HALF : xi + PATCH_HALF]
     r = PATCH_HALF + SEARCH
     win = warped[yi - r : yi + r, xi - r : xi + r]
     if win.shape != (2 * r, 2 * r) or win.std() < 10:
         return None
-    res = cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED)
+    res = np.asarray(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED), np.float32)
     _, peak, _, loc = cv2.minMaxLoc(res)
     if peak < 0.55:
         return None
@@ -241,9 +238,7 @@ def _subpixel(res: npt.NDArray[np.float32], px: int, py: int, axis: int) -> floa
     return float(np.clip(0.5 * (a - c) / denom, -0.5, 0.5))
 
 
-def refine(
-    scan_gray: GrayImage, homography: Matrix, ref: Reference
-) -> tuple[Matrix, float, int]:
+def refine(scan_gray: GrayImage, homography: Matrix, ref: Reference) -> tuple[Matrix, float, int]:
     """Refine a coarse homography on reference anchors; return it, its error and anchors used."""
     warped = warp(scan_gray, homography, ref.size)
     ref_pts: list[tuple[float, float]] = []

@@ -179,7 +179,9 @@ def new_template(
         image_name = f"page{number}.png"
         cv2.imwrite(str(folder / image_name), gray)
         h, w = gray.shape
-        page_specs.append({"page": number, "image": image_name, "dpi": dpi, "width": w, "height": h})
+        page_specs.append(
+            {"page": number, "image": image_name, "dpi": dpi, "width": w, "height": h}
+        )
         for cand in find_candidates(gray, dpi):
             fields.append(
                 {

@@ -46,7 +46,11 @@ def _format_error(path: Path, raw: object, exc: ValidationError) -> str:
         if len(loc) >= 2 and loc[0] == "fields" and isinstance(loc[1], int):
             fields = raw.get("fields") if isinstance(raw, dict) else None
             name = "?"
-            if isinstance(fields, list) and loc[1] < len(fields) and isinstance(fields[loc[1]], dict):
+            if (
+                isinstance(fields, list)
+                and loc[1] < len(fields)
+                and isinstance(fields[loc[1]], dict)
+            ):
                 name = str(fields[loc[1]].get("name", "?"))
             rest = ".".join(str(p) for p in loc[2:])
             where = f"field {name!r}" + (f" ({rest})" if rest else "")
@@ -73,7 +77,9 @@ def load_template(folder: Path) -> LoadedTemplate:
     except ValidationError as exc:
         raise TemplateInvalid(_format_error(path, raw, exc)) from exc
     if template.id != folder.name:
-        raise TemplateInvalid(f"{path}: id {template.id!r} differs from folder name {folder.name!r}")
+        raise TemplateInvalid(
+            f"{path}: id {template.id!r} differs from folder name {folder.name!r}"
+        )
     for page in template.pages:
         image = folder / page.image
         if not image.is_file():

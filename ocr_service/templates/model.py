@@ -134,7 +134,9 @@ class FieldSpec(Strict):
                 raise ValueError("choice option values must be unique")
             for i, a in enumerate(self.options):
                 if not _inside(a.bbox, self.bbox):
-                    raise ValueError(f"option {a.value!r} zone {a.bbox} lies outside the field bbox")
+                    raise ValueError(
+                        f"option {a.value!r} zone {a.bbox} lies outside the field bbox"
+                    )
                 for b in self.options[i + 1 :]:
                     if _overlap(a.bbox, b.bbox):
                         raise ValueError(
@@ -145,12 +147,12 @@ class FieldSpec(Strict):
         if self.type is FieldType.BOXED:
             if not self.boxes:
                 raise ValueError("a boxed field needs its boxes (one [x, y, w, h] per character)")
-            for i, a in enumerate(self.boxes):
-                if not _inside(a, self.bbox):
-                    raise ValueError(f"box {i} {a} lies outside the field bbox")
-                for b in self.boxes[i + 1 :]:
-                    if _overlap(a, b):
-                        raise ValueError(f"boxes {a} and {b} overlap")
+            for i, box in enumerate(self.boxes):
+                if not _inside(box, self.bbox):
+                    raise ValueError(f"box {i} {box} lies outside the field bbox")
+                for other in self.boxes[i + 1 :]:
+                    if _overlap(box, other):
+                        raise ValueError(f"boxes {box} and {other} overlap")
         elif self.boxes:
             raise ValueError(f"boxes are only for boxed fields, not {self.type.value}")
         if self.check_digit and self.type not in (FieldType.BOXED, FieldType.DIGITS):

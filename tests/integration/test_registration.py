@@ -29,7 +29,9 @@ needs_realforms = pytest.mark.skipif(
 
 
 def render(pdf: Path, page: int, dpi: int) -> npt.NDArray[np.uint8]:
-    return to_gray(pil_to_bgr(convert_from_path(str(pdf), dpi=dpi, first_page=page, last_page=page)[0]))
+    return to_gray(
+        pil_to_bgr(convert_from_path(str(pdf), dpi=dpi, first_page=page, last_page=page)[0])
+    )
 
 
 def distort(
@@ -48,17 +50,27 @@ def distort(
     size = (int(dst[:, 0].max() + 30), int(dst[:, 1].max() + 30))
     scan = cv2.warpPerspective(gray, hom, size, borderValue=235)
     noisy = scan.astype(np.float32) + rng.normal(0, 10, scan.shape)
-    ok, jpg = cv2.imencode(".jpg", np.clip(noisy, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 60])
+    ok, jpg = cv2.imencode(
+        ".jpg", np.clip(noisy, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 60]
+    )
     assert ok
     return np.asarray(cv2.imdecode(jpg, cv2.IMREAD_GRAYSCALE), np.uint8), hom
 
 
 def zone_corner_error(
-    template_id: str, true_ref_to_scan: npt.NDArray[np.float64], scan_to_ref: npt.NDArray[np.float64]
+    template_id: str,
+    true_ref_to_scan: npt.NDArray[np.float64],
+    scan_to_ref: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     t = TemplateRegistry().get(template_id).template
     pts = np.array(
-        [[[x + dx, y + dy]] for f in t.fields for (x, y, w, h) in [f.bbox] for dx in (0, w) for dy in (0, h)],
+        [
+            [[x + dx, y + dy]]
+            for f in t.fields
+            for (x, y, w, h) in [f.bbox]
+            for dx in (0, w)
+            for dy in (0, h)
+        ],
         np.float64,
     )
     back = cv2.perspectiveTransform(cv2.perspectiveTransform(pts, true_ref_to_scan), scan_to_ref)
@@ -68,7 +80,15 @@ def zone_corner_error(
 @needs_realforms
 @pytest.mark.parametrize(
     ("dpi", "angle", "persp"),
-    [(200, 0, 0), (150, 90, 0), (300, 180, 0), (200, 270, 0), (300, 15, 0), (150, -15, 0), (200, 4, 0.04)],
+    [
+        (200, 0, 0),
+        (150, 90, 0),
+        (300, 180, 0),
+        (200, 270, 0),
+        (300, 15, 0),
+        (150, -15, 0),
+        (200, 4, 0.04),
+    ],
 )
 def test_w9_scan_registers_to_its_template(dpi: int, angle: float, persp: float) -> None:
     loaded = TemplateRegistry().get("irs_w9")

@@ -1,4 +1,4 @@
-"""The strict template loader rejects bad templates with a message naming file, field and problem."""
+"""The strict loader rejects bad templates, naming the file, the field and the problem."""
 
 from __future__ import annotations
 
@@ -62,7 +62,13 @@ def test_valid_template_loads(tmp_path: Path) -> None:
             "overlap",
         ),
         (
-            [_field(type="boxed", bbox=[10, 10, 100, 40], boxes=[[12, 12, 30, 30], [150, 12, 30, 30]])],
+            [
+                _field(
+                    type="boxed",
+                    bbox=[10, 10, 100, 40],
+                    boxes=[[12, 12, 30, 30], [150, 12, 30, 30]],
+                )
+            ],
             "outside the field bbox",
         ),
         ([_field(type="boxed")], "needs its boxes"),
