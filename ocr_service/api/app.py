@@ -12,7 +12,15 @@ from ocr_service import __version__
 from ocr_service.api import errors
 from ocr_service.api.deps import Services
 from ocr_service.api.limits import BodySizeLimit
-from ocr_service.api.routes import documents, exports, health, templates, uploads
+from ocr_service.api.routes import (
+    documents,
+    exports,
+    health,
+    review,
+    review_page,
+    templates,
+    uploads,
+)
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.session import make_engine, make_session_factory
 from ocr_service.queue.enqueue import RqPageQueue, make_redis
@@ -65,6 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
-    for module in (health, uploads, documents, templates, exports):
+    for module in (health, uploads, documents, templates, exports, review, review_page):
         app.include_router(module.router)
     return app

@@ -1,0 +1,32 @@
+"""Human text for flag reasons, shown to reviewers next to the stable reason codes."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from ocr_service.reading.reasons import Reason
+
+REASON_TEXT: dict[str, str] = {
+    Reason.LOW_CONFIDENCE: "読み取りの確信度が低い",
+    Reason.PATTERN_MISMATCH: "書式が項目の規則に合わない",
+    Reason.INVALID_DATE: "存在しない日付",
+    Reason.CHECK_DIGIT_MISMATCH: "チェックデジットが一致しない（マイナンバー）",
+    Reason.POSTAL_ADDRESS_MISMATCH: "郵便番号と住所が一致しない",
+    Reason.POSTAL_CODE_UNKNOWN: "存在しない郵便番号",
+    Reason.VOCABULARY_CORRECTED: "近い候補あり（候補を確認）",
+    Reason.AMBIGUOUS_CHOICE: "選択肢の印が判別できない",
+    Reason.REQUIRED_MISSING: "必須項目が空欄",
+    Reason.OUT_OF_RANGE: "値が範囲外",
+    Reason.INVALID_FORMAT: "形式として読めない",
+    Reason.READINGS_DISAGREE: "2回の読み取り結果が食い違う",
+}
+
+
+class ReasonItem(TypedDict):
+    code: str
+    text: str
+
+
+def reason_items(codes: list[str]) -> list[ReasonItem]:
+    """``[{code, text}]`` for the given codes; an unknown code shows as itself."""
+    return [{"code": c, "text": REASON_TEXT.get(c, c)} for c in codes]

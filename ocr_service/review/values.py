@@ -1,0 +1,114 @@
+"""Check a reviewer's value against its field's type and rules; return the canonical value.
+
+Text-like types go through the reading layer's own validator
+(:func:`ocr_service.reading.validate.check_value`), so a corrected value obeys exactly the
+rules an OCR reading does: ``令和6年4月1日`` becomes ``2024-04-01``, ``１００ー０００１``
+becomes ``100-0001``. Checkboxes take a boolean (or ``1/0``, ``yes/no``, ``はい/いいえ``);
+a choice takes one of its option values, an option label, or the option's 1-based number.
+
+An unusable value raises :class:`~ocr_service.errors.InvalidValue` whose message says
+what to type instead. The message names the field, never the rejected value.
+"""
+
+from __future__ import annotations
+
+from ocr_service.errors import InvalidValue
+from ocr_service.reading.reasons import Reason
+from ocr_service.reading.validate import check_value
+from ocr_service.results import FieldValue
+from ocr_service.templates.model import FieldSpec, FieldType
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "x", "✓", "はい", "有", "あり", "レ"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "いいえ", "無", "なし"})
+
+HINTS: dict[FieldType, str] = {
+    FieldType.DATE: "a date such as 2024-04-01 or 令和6年4月1日",
+    FieldType.POSTAL_CODE: "a postal code such as 100-0001",
+    FieldType.PHONE: "a Japanese phone number such as 03-1234-5678 or 090-1234-5678",
+    FieldType.EMAIL: "an e-mail address such as taro@example.jp",
+    FieldType.DIGITS: "digits only",
+    FieldType.NUMBER: "a number",
+    FieldType.KANA: "kana (katakana or hiragana)",
+}
+
+PROBLEMS: dict[str, str] = {
+    Reason.INVALID_FORMAT: "is not in the expected format",
+    Reason.INVALID_DATE: "is not a real calendar date",
+    Reason.PATTERN_MISMATCH: "does not match the field's pattern",
+    Reason.OUT_OF_RANGE: "is out of the allowed range",
+    Reason.CHECK_DIGIT_MISMATCH: "fails the My Number check digit",
+    Reason.REQUIRED_MISSING: "is required and cannot be empty",
+}
+
+
+def check_correction(spec: FieldSpec, value: FieldValue) -> FieldValue:
+    """The canonical value for ``value`` in field ``spec``, or :class:`InvalidValue`."""
+    if spec.type in (FieldType.CHECKBOX, FieldType.MARK):
+        return _boolean(spec, value)
+    if spec.type is FieldType.CHOICE:
+        return _choice(spec, value)
+    if isinstance(value, bool):
+        raise InvalidValue(
+            f"{spec.label} ({spec.name}) takes text, not true/false",
+            field=spec.name,
+            expected=_hint(spec),
+        )
+    checked = check_value(spec, value or "")
+    if checked.valid:
+        return checked.value
+    problems = [PROBLEMS.get(r, r.value) for r in checked.reasons]
+    raise InvalidValue(
+        f"{spec.label} ({spec.name}) {' and '.join(problems)}; enter {_hint(spec)}",
+        field=spec.name,
+        reasons=[r.value for r in checked.reasons],
+        expected=_hint(spec),
+    )
+
+
+def _hint(spec: FieldSpec) -> str:
+    hint = HINTS.get(spec.type, "text")
+    rules: list[str] = []
+    if spec.pattern:
+        rules.append(f"matching {spec.pattern}")
+    if spec.min is not None or spec.max is not None:
+        low = "" if spec.min is None else f"{spec.min:g}"
+        high = "" if spec.max is None else f"{spec.max:g}"
+        rules.append(f"between {low or '…'} and {high or '…'}")
+    if spec.min_length is not None or spec.max_length is not None:
+        rules.append(f"{spec.min_length or 0}–{spec.max_length or '…'} characters")
+    if spec.required:
+        rules.append("required")
+    return f"{hint} ({', '.join(rules)})" if rules else hint
+
+
+def _boolean(spec: FieldSpec, value: FieldValue) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = (value or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS or (not word and not spec.required):
+        return False
+    raise InvalidValue(
+        f"{spec.label} ({spec.name}) is a checkbox; enter 1 (checked) or 0 (not checked)",
+        field=spec.name,
+        expected="true or false",
+    )
+
+
+def _choice(spec: FieldSpec, value: FieldValue) -> str | None:
+    text = "" if value is None or isinstance(value, bool) else value.strip()
+    if not text and not spec.required:
+        return None
+    for number, option in enumerate(spec.options, start=1):
+        if text in (option.value, option.label, str(number)):
+            return option.value
+    listing = ", ".join(
+        f"{n}={o.value}" + (f" ({o.label})" if o.label else "")
+        for n, o in enumerate(spec.options, start=1)
+    )
+    raise InvalidValue(
+        f"{spec.label} ({spec.name}) must be one of its options: {listing}",
+        field=spec.name,
+        options=[o.value for o in spec.options],
+    )

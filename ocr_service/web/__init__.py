@@ -1,0 +1,7 @@
+"""The reviewer page: static HTML, JavaScript and CSS served by the API (no build step)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+WEB_DIR = Path(__file__).resolve().parent
