@@ -141,7 +141,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
             settings=settings,
             sessions=_sessions(),
             queue=RqPageQueue(settings, redis),
-            older_than=timedelta(seconds=args.older_than) if args.older_than else None,
+            older_than=None if args.older_than is None else timedelta(seconds=args.older_than),
         )
     finally:
         redis.close()

@@ -13,6 +13,7 @@ clerk), ``run_worker`` (a burst ``SimpleWorker`` in this process, optional stand
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -20,13 +21,17 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
+import numpy.typing as npt
 import psycopg
 import pytest
 import uvicorn
+from PIL import Image, ImageDraw
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import SimpleWorker
@@ -39,6 +44,9 @@ from ocr_service.config import Settings
 from ocr_service.db.migrate import upgrade
 from ocr_service.db.session import make_engine, make_session_factory, session_scope
 from ocr_service.queue.enqueue import make_queue
+from ocr_service.results import Document, FieldResult, PageInfo
+from ocr_service.templates.loader import TemplateRegistry
+from ocr_service.templates.model import FieldType
 
 PG_ADMIN = os.environ.get("OCR_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEST_REDIS = os.environ.get("OCR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -199,3 +207,93 @@ def run_worker(settings: Settings, redis_conn: Any) -> Iterator[Callable[..., bo
 
     yield run
     jobs.reset()
+
+
+class Files:
+    """Test scans made on the fly: blank pages, synthetic filled forms, PDFs and PNGs."""
+
+    @staticmethod
+    def blank(width: int = 1240, height: int = 1754) -> Image.Image:
+        im = Image.new("L", (width, height), 255)
+        ImageDraw.Draw(im).rectangle((100, 100, width - 100, 300), outline=0, width=4)
+        return im
+
+    @staticmethod
+    def form(template_id: str, seed: int, degrade_level: str = "light") -> Image.Image:
+        """A synthetic filled form (``ocr_service.synth``) as a PIL image."""
+        from ocr_service.synth import generate  # renders with OpenCV: only tests that use it
+
+        loaded = TemplateRegistry(REPO / "templates_forms").get(template_id)
+        sample = generate(loaded, seed=seed, font_style="print", degrade_level=degrade_level)
+        return Image.fromarray(sample.image[:, :, ::-1].copy())
+
+    @staticmethod
+    def png(image: Image.Image) -> bytes:
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        return buf.getvalue()
+
+    @staticmethod
+    def pdf(images: list[Image.Image], dpi: int = 200) -> bytes:
+        buf = io.BytesIO()
+        rgb = [im.convert("RGB") for im in images]
+        rgb[0].save(buf, format="PDF", save_all=True, append_images=rgb[1:], resolution=dpi)
+        return buf.getvalue()
+
+
+@pytest.fixture
+def files() -> type[Files]:
+    return Files
+
+
+@dataclass
+class StandInReading:
+    document: Document
+    straightened: npt.NDArray[np.uint8]
+
+
+@dataclass
+class StandInReader:
+    """Stands in for the pipeline's ``Reader`` at the worker's seam (no OCR): every page
+    reads as its template with made-up values; pages fail or get flagged on request."""
+
+    fail: dict[int, Exception] = field(default_factory=dict)
+    flag: set[int] = field(default_factory=set)
+    calls: list[int] = field(default_factory=list)
+
+    def read_source_page(
+        self, path: Path, index: int, *, template_id: str | None
+    ) -> StandInReading:
+        self.calls.append(index)
+        assert path.is_file()
+        if index in self.fail:
+            raise self.fail[index]
+        loaded = TemplateRegistry(REPO / "templates_forms").get(template_id or "jp_tennyu")
+        fields: dict[str, FieldResult] = {}
+        for spec in loaded.template.fields:
+            value: str | bool | None
+            if spec.type in (FieldType.CHECKBOX, FieldType.MARK):
+                value = True
+            elif spec.type is FieldType.CHOICE:
+                value = spec.options[0].value
+            else:
+                value = f"p{index}-{spec.name}"
+            fields[spec.name] = FieldResult(
+                value=value, raw_text=str(value), confidence=0.9, bbox=list(spec.bbox)
+            )
+        if index in self.flag:
+            next(iter(fields.values())).flag("low_confidence")
+        page = PageInfo(page=1, source_page=index + 1, rotation=0, skew=0, inliers=99, error_px=1)
+        document = Document(
+            template_id=loaded.id,
+            template_version=loaded.template.version,
+            pages=[page],
+            fields=fields,
+        )
+        return StandInReading(document=document, straightened=np.full((64, 48), 255, np.uint8))
+
+
+@pytest.fixture
+def standin() -> type[StandInReader]:
+    """The ``StandInReader`` class, for ``run_worker(reader=standin(fail={1: BlankPage(...)}))``."""
+    return StandInReader

@@ -178,13 +178,10 @@ def _update_progress(session: Session, upload_id: str, now: datetime) -> None:
     upload = session.scalar(select(Upload).where(Upload.id == upload_id).with_for_update())
     assert upload is not None
     session.flush()
-    counts = dict(
-        session.execute(
-            select(Page.status, func.count())
-            .where(Page.upload_id == upload_id)
-            .group_by(Page.status)
-        ).tuples()
+    rows = session.execute(
+        select(Page.status, func.count()).where(Page.upload_id == upload_id).group_by(Page.status)
     )
+    counts: dict[str, int] = dict(rows.all())
     done = counts.get(PageStatus.DONE, 0)
     failed = counts.get(PageStatus.FAILED, 0)
     upload.pages_done = done + failed
@@ -211,7 +208,7 @@ def stale_pages(*, session: Session, older_than: timedelta) -> list[tuple[str, i
         )
         .order_by(Page.updated_at)
     )
-    return [(u, i) for u, i in session.execute(query).tuples()]
+    return [(u, i) for u, i in session.execute(query)]
 
 
 def touch_pages(*, session: Session, pages: list[tuple[str, int]]) -> None:

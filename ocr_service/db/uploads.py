@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ocr_service.auth import Principal
 from ocr_service.db.models import DocumentRow, Page, Upload, UploadStatus, new_id
-from ocr_service.errors import FileTooLarge, InvalidValue, NotFound, TemplateNotFound
+from ocr_service.errors import Conflict, FileTooLarge, InvalidValue, NotFound, TemplateNotFound
 from ocr_service.imaging.ingest import Limits, probe_file
 from ocr_service.storage import CHUNK, LocalStorage
 from ocr_service.templates.loader import TemplateRegistry
@@ -129,6 +129,10 @@ def receive_upload(
         created_by=principal.key_id,
     )
     session.add(upload)
+    try:
+        session.flush()  # the upload row first: pages and documents refer to it
+    except IntegrityError:
+        return _existing_after_race(session, dedupe_key)
     for index in range(info.pages):
         document_id = new_id()
         session.add(DocumentRow(id=document_id, upload_id=upload.id, page_index=index))
@@ -136,15 +140,20 @@ def receive_upload(
     try:
         session.commit()
     except IntegrityError:
-        session.rollback()
-        existing = session.scalar(select(Upload).where(Upload.dedupe_key == dedupe_key))
-        if existing is None:
-            raise
-        log.info("upload repeated (race) upload=%s", existing.id)
-        return existing, False
+        return _existing_after_race(session, dedupe_key)
     log.info("upload received upload=%s pages=%s kind=%s", upload.id, info.pages, info.kind)
     queue.enqueue_pages(upload.id, list(range(info.pages)))
     return upload, True
+
+
+def _existing_after_race(session: Session, dedupe_key: str) -> tuple[Upload, bool]:
+    """Another request stored the same upload first: answer with that one."""
+    session.rollback()
+    existing = session.scalar(select(Upload).where(Upload.dedupe_key == dedupe_key))
+    if existing is None:
+        raise Conflict("the upload clashed with another request; send it again")
+    log.info("upload repeated (race) upload=%s", existing.id)
+    return existing, False
 
 
 def get_upload(*, session: Session, principal: Principal, upload_id: str) -> Upload:

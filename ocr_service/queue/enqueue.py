@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 #: The job function, named by path so this module never imports the pipeline.
 PROCESS_PAGE = "ocr_service.queue.jobs.process_page"
 RETRY_INTERVALS = [5, 30, 120]
-PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def make_redis(settings: Settings) -> Redis:
@@ -78,12 +77,18 @@ class RqPageQueue:
 
     def requeue_if_lost(self, upload_id: str, index: int) -> bool:
         """Enqueue the page again unless its job is still waiting in Redis."""
-        job_id = page_job_id(upload_id, index)
-        try:
-            job = Job.fetch(job_id, connection=self.queue.connection, serializer=JSONSerializer)
-            if job.get_status(refresh=False) in PENDING:
-                return False
-        except NoSuchJobError:
-            pass
+        if self._waiting(page_job_id(upload_id, index)):
+            return False
         self._enqueue(upload_id, index)
         return True
+
+    def _waiting(self, job_id: str) -> bool:
+        connection = self.queue.connection
+        try:
+            job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
+        except NoSuchJobError:
+            return False
+        status = job.get_status(refresh=False)
+        if status == JobStatus.QUEUED:  # the hash may outlive a lost queue list
+            return connection.lpos(self.queue.key, job_id) is not None
+        return status in (JobStatus.SCHEDULED, JobStatus.DEFERRED)

@@ -33,7 +33,8 @@ def reconcile(
     older_than: timedelta | None = None,
 ) -> int:
     """Enqueue stale pages whose jobs are gone; return how many were enqueued."""
-    older_than = older_than or timedelta(seconds=settings.reconcile_after_seconds)
+    if older_than is None:
+        older_than = timedelta(seconds=settings.reconcile_after_seconds)
     with session_scope(sessions) as session:
         stale = stale_pages(session=session, older_than=older_than)
     requeued = [(u, i) for u, i in stale if queue.requeue_if_lost(u, i)]
