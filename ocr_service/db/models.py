@@ -97,6 +97,8 @@ class DocumentStatus(StrEnum):
     NEEDS_REVIEW = "needs_review"
     VERIFIED = "verified"
     FAILED = "failed"
+    PURGED = "purged"
+    """Past retention: image and values deleted (``ocr-service purge``); ids and audit kept."""
 
 
 class ApiKey(Base):
@@ -218,3 +220,70 @@ class AuditEntry(Base):
     new: Mapped[Any] = mapped_column(JSON, nullable=True)
     reasons: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- webhooks (migration 0002) ---------------------------------------------------------
+class WebhookEvent(StrEnum):
+    DOCUMENT_VERIFIED = "document.verified"
+    DOCUMENT_FAILED = "document.failed"
+    UPLOAD_DONE = "upload.done"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class Webhook(Base):
+    __tablename__ = "webhooks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    url: Mapped[str] = mapped_column(Text)
+    events: Mapped[list[Any]] = mapped_column(JSON)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    secret_salt: Mapped[str] = mapped_column(String(64))
+    """The signing secret is derived from this and ``OCR_SECRET_KEY``; it is never stored."""
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    """Removed webhooks stop receiving events; their delivery log stays."""
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook; delivered at most once per ``(webhook_id, event_id)``."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_event"),
+        Index("ix_webhook_deliveries_webhook_created", "webhook_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    webhook_id: Mapped[str] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(200))
+    event: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class WebhookAttempt(Base):
+    """One HTTP attempt of a delivery: when, how long, what the receiver answered."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)

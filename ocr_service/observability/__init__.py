@@ -1,0 +1,1 @@
+"""Operating the service: Prometheus metrics shared across processes, and JSON logs."""

@@ -1,0 +1,88 @@
+"""Structured logs: one JSON object per line, carrying document, job and upload ids.
+
+Ids come from ``extra={"document_id": ...}`` on the call, from :func:`log_context`
+(a context variable, so it follows a request or a job), or, for ``job_id``, from the rq
+job the current thread is running. Values read from forms never belong in a log line:
+log ids and codes, never a field's value.
+
+``OCR_LOG_FORMAT=json`` switches every command to this format; ``text`` (the default)
+keeps the human-readable one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from rq import get_current_job
+
+LogFormat = Literal["text", "json"]
+
+#: Record attributes copied into the JSON object when present.
+ID_KEYS = ("document_id", "job_id", "upload_id", "webhook_id", "delivery_id", "page")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+_context: ContextVar[Mapping[str, str | int] | None] = ContextVar("ocr_log_context", default=None)
+
+
+@contextmanager
+def log_context(**ids: str | int | None) -> Iterator[None]:
+    """Attach ids (``document_id=...``) to every record logged inside the block."""
+    current = dict(_context.get() or {})
+    current.update({k: v for k, v in ids.items() if v is not None})
+    token = _context.set(current)
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def _current_job_id() -> str | None:
+    job = get_current_job()
+    return job.id if job is not None else None
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats a record as a single JSON line: ts, level, logger, msg and the ids."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        body: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        context = _context.get() or {}
+        for key in ID_KEYS:
+            value = getattr(record, key, None)
+            if value is None:
+                value = context.get(key)
+            if value is not None:
+                body[key] = value
+        if "job_id" not in body and (job_id := _current_job_id()) is not None:
+            body["job_id"] = job_id
+        if record.exc_info:
+            body["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+            body["exc"] = self.formatException(record.exc_info)
+        return json.dumps(body, ensure_ascii=False, default=str)
+
+
+def make_handler(fmt: LogFormat) -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    return handler
+
+
+def configure_logging(*, level: int = logging.INFO, fmt: LogFormat = "text") -> None:
+    """Replace the root handlers by one stderr handler in ``fmt``."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(make_handler(fmt))
+    root.setLevel(level)

@@ -1,0 +1,33 @@
+"""``GET /metrics``: the Prometheus exposition, collected at scrape time.
+
+Not behind an API key (Prometheus scrapers rarely carry one): keep it off the public
+network, e.g. with the reverse proxy answering 404 for ``/metrics`` (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from ocr_service.api.deps import ServicesDep
+from ocr_service.observability.metrics import render_metrics
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (pages, stage timings, queue depth, review backlog)",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+)
+async def metrics(services: ServicesDep) -> Response:
+    body = await run_in_threadpool(
+        render_metrics,
+        redis=services.redis,
+        engine=services.engine,
+        queues=[services.queue.queue],
+    )
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
