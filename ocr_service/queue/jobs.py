@@ -25,6 +25,7 @@ from ocr_service.db.processing import PageWork, fail_page, finish_page, retry_pa
 from ocr_service.db.session import SessionFactory, make_engine, make_session_factory, session_scope
 from ocr_service.errors import InternalError, JobTimeout, OcrServiceError, ServiceUnavailable
 from ocr_service.imaging.ingest import Limits
+from ocr_service.observability import hooks
 from ocr_service.pipeline import Reader
 from ocr_service.results import Document
 from ocr_service.storage import LocalStorage
@@ -129,6 +130,7 @@ def process_page(upload_id: str, index: int) -> str:
     log.info(
         "read upload=%s page=%s document=%s status=%s", upload_id, index, work.document_id, status
     )
+    hooks.page_done(ctx.settings, ctx.sessions, work=work, status=status, reading=reading)
     return status
 
 
@@ -182,6 +184,7 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
             code=error.code,
             message=error.message,
         )
+    hooks.page_failed(ctx.settings, ctx.sessions, work=work, code=error.code)
     if error.retryable:
         raise exc  # out of retries: let rq record the job as failed too
     return "failed"
