@@ -57,13 +57,23 @@ def ink_fraction(gray: GrayImage, form: BoolArray | None = None) -> float:
     if gray.size == 0:
         return 0.0
     mask = ink_mask(gray, FAINT_INK_DELTA)
-    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
-    mask = remove_specks(mask)
+    mask = remove_specks(open_thin_lines(mask))
     usable = np.ones(gray.shape, dtype=bool) if form is None else ~form
     total = int(np.count_nonzero(usable))
     if total == 0:
         return 0.0
     return float(np.count_nonzero(mask & usable)) / total
+
+
+def open_thin_lines(mask: BoolArray) -> BoolArray:
+    """Remove 1-px lines (form residue) and keep thicker strokes: a 2x2 opening.
+
+    Erosion and dilation use opposite anchors so the even kernel does not shift the mask.
+    """
+    kernel = np.ones((2, 2), np.uint8)
+    eroded = cv2.erode(mask.astype(np.uint8), kernel, anchor=(0, 0))
+    opened: BoolArray = cv2.dilate(eroded, kernel, anchor=(1, 1)) > 0
+    return opened
 
 
 def zone_fraction(page: PageImages, bbox: list[int]) -> float:

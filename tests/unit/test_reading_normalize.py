@@ -1,0 +1,38 @@
+from ocr_service.reading.normalize import (
+    normalize_compact,
+    normalize_for,
+    normalize_kana,
+    normalize_text,
+    to_hiragana,
+    to_katakana,
+)
+from ocr_service.templates.model import FieldType
+
+
+def test_text_removes_spaces_between_japanese_and_unifies_width() -> None:
+    assert normalize_text("東京都 千代田区　千代田 １ー１") == "東京都千代田区千代田1-1"
+    assert normalize_text("  Taro   Yamada ") == "Taro Yamada"
+    assert normalize_text("ｺｰﾎﾟ 101") == "コーポ101"
+    assert normalize_text("1-1 ｺｰﾎﾟ") == "1-1 コーポ"
+
+
+def test_text_dashes_between_digits_and_long_vowels_after_kana() -> None:
+    assert normalize_text("1一2−3") == "1-2-3"
+    assert normalize_text("コ-ヒ‐") == "コーヒー"
+    assert normalize_text("一丁目") == "一丁目"
+
+
+def test_kana_scripts_and_half_width() -> None:
+    assert normalize_kana("やまだ　たろう") == "ヤマダ タロウ"
+    assert normalize_kana("ﾔﾏﾀﾞ ﾀﾛｳ") == "ヤマダ タロウ"
+    assert normalize_kana("ヤマダ", "hiragana") == "やまだ"
+    assert normalize_kana("コ-ヒ一") == "コーヒー"
+    assert to_katakana("ぁゖ") == "ァヶ"
+    assert to_hiragana("ァヶ") == "ぁゖ"
+
+
+def test_compact_for_numeric_types() -> None:
+    assert normalize_compact("〒１００ー０００１") == "〒100-0001"
+    assert normalize_for(FieldType.PHONE, "090 1234 5678") == "09012345678"
+    assert normalize_for(FieldType.EMAIL, "ａ ＠ｂ．ｊｐ") == "a@b.jp"
+    assert normalize_for(FieldType.KANA, "やまだ", kana="katakana") == "ヤマダ"

