@@ -107,14 +107,14 @@ def second_opinion(
     if alternate is None:
         return first, None
     second = Reading.take(spec, engine, alternate, second_settings(settings))
-    if second.key == first.key:
+    if first.key and second.key == first.key:
         return first, True
     third_image = prepare_text(zone, Variant.PRIMARY, target=THIRD_LINE_HEIGHT)
     if third_image is None:
         return first, False
     third = Reading.take(spec, engine, third_image, second_settings(settings))
     for candidate in (first, second):
-        if candidate.key == third.key:
+        if third.key and candidate.key == third.key:
             return candidate, None
     best = first if first.checked.valid or not second.checked.valid else second
     return best, False

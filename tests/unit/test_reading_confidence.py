@@ -15,7 +15,7 @@ from ocr_service.templates.model import FieldSpec, FieldType
 
 
 def spec(**kw: object) -> FieldSpec:
-    return FieldSpec(name="f", label="f", bbox=[0, 0, 10, 10], type="text", **kw)  # type: ignore[arg-type]
+    return FieldSpec(name="f", label="f", bbox=[0, 0, 10, 10], type="text", **kw)
 
 
 def test_every_type_has_a_threshold() -> None:

@@ -68,12 +68,20 @@ def test_leap_day() -> None:
     assert parse_date("令和6年2月29日").value == "2024-02-29"
 
 
-@pytest.mark.parametrize(("text", "n"), [("元", 1), ("十", 10), ("十二", 12), ("二十五", 25), ("三十一", 31), ("一〇", 10)])
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [("元", 1), ("十", 10), ("十二", 12), ("二十五", 25), ("三十一", 31), ("一〇", 10)],
+)
 def test_kanji_numbers(text: str, n: int) -> None:
     assert kanji_number(text) == n
 
 
 def test_to_wareki_round_trips() -> None:
-    for day in (dt.date(2019, 5, 1), dt.date(2019, 4, 30), dt.date(1989, 1, 7), dt.date(2024, 4, 5)):
+    for day in (
+        dt.date(2019, 5, 1),
+        dt.date(2019, 4, 30),
+        dt.date(1989, 1, 7),
+        dt.date(2024, 4, 5),
+    ):
         assert parse_date(to_wareki(day)).value == day.isoformat()
     assert to_wareki(dt.date(2019, 5, 1)) == "令和元年5月1日"

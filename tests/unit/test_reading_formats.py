@@ -12,7 +12,9 @@ from ocr_service.reading.formats import (
 from ocr_service.reading.reasons import Reason
 
 
-@pytest.mark.parametrize("text", ["100-0001", "1000001", "〒100-0001", "〒 100 0001", "１００－０００１", "100ー0001"])
+@pytest.mark.parametrize(
+    "text", ["100-0001", "1000001", "〒100-0001", "〒 100 0001", "１００－０００１", "100ー0001"]
+)
 def test_postal_code_canonical(text: str) -> None:
     assert parse_postal_code(text).value == "100-0001"
 
@@ -49,7 +51,9 @@ def test_phone_canonical(text: str, canonical: str) -> None:
     assert parse_phone(text).value == canonical
 
 
-@pytest.mark.parametrize("text", ["1234", "090-1234-567", "9012345678", "00312345678", "03-1234-56789", "abc", ""])
+@pytest.mark.parametrize(
+    "text", ["1234", "090-1234-567", "9012345678", "00312345678", "03-1234-56789", "abc", ""]
+)
 def test_phone_invalid(text: str) -> None:
     assert parse_phone(text).reason is Reason.INVALID_FORMAT
 
@@ -68,7 +72,19 @@ def test_email_canonical(text: str, canonical: str) -> None:
     assert parse_email(text).value == canonical
 
 
-@pytest.mark.parametrize("text", ["taro", "taro@", "@example.jp", "a..b@example.jp", ".a@example.jp", "a@example", "a@-x.jp", "a@b@c.jp"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "taro",
+        "taro@",
+        "@example.jp",
+        "a..b@example.jp",
+        ".a@example.jp",
+        "a@example",
+        "a@-x.jp",
+        "a@b@c.jp",
+    ],
+)
 def test_email_invalid(text: str) -> None:
     assert parse_email(text).reason is Reason.INVALID_FORMAT
 
@@ -79,7 +95,17 @@ def test_digits_keep_leading_zeros() -> None:
     assert parse_digits("12a").reason is Reason.INVALID_FORMAT
 
 
-@pytest.mark.parametrize(("text", "value"), [("1,234", "1234"), ("12.50", "12.5"), ("-3", "-3"), ("０１２", "12"), ("+7", "7"), ("1.0", "1")])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,234", "1234"),
+        ("12.50", "12.5"),
+        ("-3", "-3"),
+        ("０１２", "12"),
+        ("+7", "7"),
+        ("1.0", "1"),
+    ],
+)
 def test_numbers(text: str, value: str) -> None:
     assert parse_number(text).value == value
 
@@ -112,7 +138,9 @@ def _by_definition(first11: str) -> int:
     return 0 if r <= 1 else 11 - r
 
 
-@pytest.mark.parametrize("body", ["98765432109", "00000000000", "11111111111", "31415926535", "27182818284"])
+@pytest.mark.parametrize(
+    "body", ["98765432109", "00000000000", "11111111111", "31415926535", "27182818284"]
+)
 def test_mynumber_check_digit_matches_definition(body: str) -> None:
     digit = mynumber_check_digit(body)
     assert digit == _by_definition(body)

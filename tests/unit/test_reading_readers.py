@@ -1,0 +1,168 @@
+"""Readers and document checks with a scripted engine at the OCR seam (no Tesseract)."""
+
+import numpy as np
+
+from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings
+from ocr_service.reading.page import PageImages
+from ocr_service.reading.readers import check_document, read_field
+from ocr_service.reading.validate import check_value
+from ocr_service.results import FieldResult
+from ocr_service.templates.model import FieldSpec, Template
+
+
+class ScriptedEngine:
+    """Answers each read with the next scripted result and records the settings."""
+
+    name = "scripted"
+
+    def __init__(self, *answers: OcrResult) -> None:
+        self.answers = list(answers)
+        self.calls: list[OcrSettings] = []
+
+    def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
+        self.calls.append(settings)
+        return self.answers.pop(0) if self.answers else OcrResult("")
+
+
+def sure(text: str, conf: float = 0.99) -> OcrResult:
+    return OcrResult(text, tuple(conf for _ in text))
+
+
+def inked_page(width: int = 300, height: int = 60) -> PageImages:
+    img = np.full((height, width), 250, np.uint8)
+    img[20:40, 20:280:12] = 20  # something that looks like strokes
+    img[20:40, 21:280:12] = 20
+    img[20:40, 22:280:12] = 20
+    return PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
+
+
+def blank_page() -> PageImages:
+    img = np.full((60, 300), 250, np.uint8)
+    return PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
+
+
+def spec(**kw: object) -> FieldSpec:
+    base: dict[str, object] = {"name": "f", "label": "f", "bbox": [0, 0, 300, 60], "type": "text"}
+    return FieldSpec(**(base | kw))
+
+
+def test_confident_valid_reading_is_read_once() -> None:
+    engine = ScriptedEngine(sure("令和6年4月5日"))
+    result = read_field(spec(type="date"), inked_page(), engine)
+    assert result.value == "2024-04-05"
+    assert result.raw_text == "令和6年4月5日"
+    assert not result.flagged
+    assert len(engine.calls) == 1
+    assert engine.calls[0].whitelist is not None
+
+
+def test_doubtful_reading_confirmed_by_second() -> None:
+    engine = ScriptedEngine(sure("090-1234-5678", 0.7), sure("09012345678", 0.8))
+    result = read_field(spec(type="phone"), inked_page(), engine)
+    assert result.value == "090-1234-5678"
+    assert len(engine.calls) == 2
+    assert engine.calls[0].language == "eng"
+    assert engine.calls[1].psm == 13
+    assert result.confidence > 0.7
+
+
+def test_invalid_first_replaced_by_valid_majority() -> None:
+    engine = ScriptedEngine(sure("100-000"), sure("100-0001", 0.95), sure("1000001", 0.95))
+    result = read_field(spec(type="postal_code"), inked_page(), engine)
+    assert result.value == "100-0001"
+    assert "readings_disagree" not in result.reasons
+
+
+def test_three_different_readings_disagree() -> None:
+    engine = ScriptedEngine(sure("ヤマダ", 0.8), sure("ヤマグ", 0.8), sure("ヤヤダ", 0.8))
+    result = read_field(spec(type="kana"), inked_page(), engine)
+    assert result.flagged
+    assert "readings_disagree" in result.reasons
+    assert result.confidence <= 0.4
+
+
+def test_blank_zone_does_not_call_the_engine() -> None:
+    engine = ScriptedEngine()
+    result = read_field(spec(required=True), blank_page(), engine)
+    assert result.value is None
+    assert result.raw_text == ""
+    assert result.reasons == ["required_missing"]
+    assert engine.calls == []
+    optional = read_field(spec(), blank_page(), engine)
+    assert not optional.flagged
+
+
+def test_ink_but_no_text_is_low_confidence() -> None:
+    result = read_field(spec(), inked_page(), ScriptedEngine())
+    assert result.value is None
+    assert result.confidence == 0.0
+    assert "low_confidence" in result.reasons
+
+
+def test_boxed_digits_read_box_by_box() -> None:
+    img = np.full((60, 300), 250, np.uint8)
+    boxes = [[10 + 40 * i, 10, 36, 40] for i in range(4)]
+    for x, y, _, _ in boxes[:3]:  # the last box stays empty
+        img[y + 10 : y + 30, x + 15 : x + 19] = 20
+    page = PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
+    engine = ScriptedEngine(sure("1"), sure("2"), sure("3"))
+    field = spec(type="boxed", boxes=boxes, bbox=[0, 0, 300, 60])
+    result = read_field(field, page, engine)
+    assert result.value == "123"
+    assert [c.psm for c in engine.calls] == [10, 10, 10]
+    assert all(c.whitelist == "0123456789" for c in engine.calls)
+
+
+def test_validation_rules() -> None:
+    assert check_value(spec(type="number", min=0, max=120), "130").reasons == ["out_of_range"]
+    assert check_value(spec(type="digits", check_digit="mynumber"), "1234 5678 9018").valid
+    assert check_value(spec(pattern=r"[A-Z]+"), "abc").reasons == ["pattern_mismatch"]
+    assert check_value(spec(max_length=3), "abcd").reasons == ["invalid_format"]
+    vocab = check_value(spec(vocabulary="prefecture"), "東京部")
+    assert vocab.value == "東京部"
+    assert vocab.suggestion == "東京都"
+    assert vocab.reasons == ["vocabulary_corrected"]
+    assert vocab.valid
+
+
+def template() -> Template:
+    return Template.model_validate(
+        {
+            "id": "t",
+            "name": "t",
+            "pages": [{"page": 1, "image": "p.png", "dpi": 200, "width": 400, "height": 400}],
+            "fields": [
+                {"name": "zip", "label": "郵便番号", "bbox": [0, 0, 100, 30],
+                 "type": "postal_code", "address_field": "address"},
+                {"name": "address", "label": "住所", "bbox": [0, 40, 300, 30], "type": "text"},
+            ],
+        }
+    )  # fmt: skip
+
+
+def results(code: str, address: str) -> dict[str, FieldResult]:
+    return {
+        "zip": FieldResult(value=code, raw_text=code, confidence=0.99),
+        "address": FieldResult(value=address, raw_text=address, confidence=0.99),
+    }
+
+
+def test_check_document_postal_address() -> None:
+    ok = results("100-0001", "東京都千代田区千代田1-1")
+    check_document(template(), ok)
+    assert not ok["zip"].flagged and not ok["address"].flagged
+
+    wrong = results("100-0001", "東京都港区芝公園4-2-8")
+    check_document(template(), wrong)
+    assert wrong["zip"].reasons == wrong["address"].reasons == ["postal_address_mismatch"]
+
+    typo = results("100-0001", "東京都千代田匹千代田1-1")
+    check_document(template(), typo)
+    assert typo["address"].suggestion == "東京都千代田区千代田1-1"
+    assert typo["address"].value == "東京都千代田匹千代田1-1"
+    assert typo["address"].reasons == ["vocabulary_corrected"]
+    assert not typo["zip"].flagged
+
+    unknown = results("000-0000", "東京都千代田区")
+    check_document(template(), unknown)
+    assert unknown["zip"].reasons == ["postal_code_unknown"]
