@@ -59,5 +59,5 @@ def document_history(
             new=entry.new,
             reasons=[str(r) for r in entry.reasons] if entry.reasons is not None else None,
         )
-        for entry, name in session.execute(query).tuples()
+        for entry, name in session.execute(query)
     ]

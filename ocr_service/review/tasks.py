@@ -20,7 +20,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, String, and_, exists, func, not_, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    String,
+    and_,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session, aliased
 
@@ -128,7 +140,11 @@ def _ordered(query: TaskSelect, key_id: str, now: datetime) -> TaskSelect:
 
 def _not_skipped(skip: Sequence[TaskRef]) -> Any:
     return and_(
-        *(not_(and_(FieldRow.document_id == s.document_id, FieldRow.name == s.field)) for s in skip)
+        true(),
+        *(
+            not_(and_(FieldRow.document_id == s.document_id, FieldRow.name == s.field))
+            for s in skip
+        ),
     )
 
 
@@ -182,7 +198,7 @@ def list_tasks(
         pattern = '%"' + reason.replace("_", "\\_") + '"%'
         query = query.where(sql_cast(FieldRow.reasons, String).like(pattern, escape="\\"))
     query = query.order_by(DocumentRow.created_at, DocumentRow.id, FieldRow.position)
-    rows = session.execute(query.limit(max(1, min(limit, MAX_LIMIT)))).tuples()
+    rows = session.execute(query.limit(max(1, min(limit, MAX_LIMIT))))
     return [to_task(registry, field, document) for field, document in rows]
 
 
@@ -233,7 +249,7 @@ def _claim(
     free = free.with_for_update(skip_locked=True, of=FieldRow)
     tried: list[int] = []
     for query in [mine.order_by(FieldRow.lease_until.desc())] + [free] * CLAIM_ATTEMPTS:
-        row = session.execute(query.where(FieldRow.id.not_in(tried)).limit(1)).tuples().first()
+        row = session.execute(query.where(FieldRow.id.not_in(tried)).limit(1)).first()
         if row is None:
             if query is free:
                 return None

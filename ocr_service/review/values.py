@@ -74,8 +74,12 @@ def _hint(spec: FieldSpec) -> str:
         low = "" if spec.min is None else f"{spec.min:g}"
         high = "" if spec.max is None else f"{spec.max:g}"
         rules.append(f"between {low or '…'} and {high or '…'}")
-    if spec.min_length is not None or spec.max_length is not None:
-        rules.append(f"{spec.min_length or 0}–{spec.max_length or '…'} characters")
+    if spec.min_length is not None and spec.max_length is not None:
+        rules.append(f"{spec.min_length}–{spec.max_length} characters")
+    elif spec.max_length is not None:
+        rules.append(f"at most {spec.max_length} characters")
+    elif spec.min_length is not None:
+        rules.append(f"at least {spec.min_length} characters")
     if spec.required:
         rules.append("required")
     return f"{hint} ({', '.join(rules)})" if rules else hint
