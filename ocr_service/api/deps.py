@@ -65,7 +65,10 @@ def get_principal(
     api_key: Annotated[str | None, Security(api_key_header)],
 ) -> Principal:
     key = credentials.credentials if credentials is not None else api_key
-    return authenticate(session=session, key=key)
+    try:
+        return authenticate(session=session, key=key)
+    finally:
+        session.rollback()  # end the read: on SQLite every transaction holds the write lock
 
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:

@@ -187,6 +187,7 @@ def iter_documents(
         items, after, has_more = feed_page(
             session=session, principal=principal, query=page_query, settle=timedelta(0)
         )
+        session.rollback()  # one short transaction per batch: never hold locks while streaming
         yield from items
         if not has_more:
             return
