@@ -187,16 +187,24 @@ class TesserocrEngine:
     def _recognize(api: Any, image: GrayImage, settings: OcrSettings) -> OcrResult:
         api.SetVariable("tessedit_char_whitelist", settings.whitelist or "")
         api.SetImage(to_pil(image))
-        api.Recognize()
-        text = api.GetUTF8Text() or ""
-        symbols: list[tuple[str, float]] = []
-        iterator = api.GetIterator()
-        if iterator is not None:
-            for item in tesserocr.iterate_level(iterator, tesserocr.RIL.SYMBOL):
-                symbol = item.GetUTF8Text(tesserocr.RIL.SYMBOL)
-                if symbol:
-                    symbols.append((symbol, _unit(item.Confidence(tesserocr.RIL.SYMBOL))))
-        return align_confidences(text, symbols)
+        if not api.Recognize():
+            raise OcrEngineError("tesseract could not recognize a crop", engine="tesserocr")
+        symbols = list(_symbols(api.GetIterator()))
+        if not symbols:
+            return EMPTY  # ink, but nothing Tesseract could read (GetUTF8Text would raise)
+        return align_confidences(api.GetUTF8Text() or "", symbols)
+
+
+def _symbols(iterator: Any) -> Iterator[tuple[str, float]]:
+    """(symbol text, confidence in [0, 1]) for every recognized symbol."""
+    if iterator is None:
+        return
+    for item in tesserocr.iterate_level(iterator, tesserocr.RIL.SYMBOL):
+        if item.Empty(tesserocr.RIL.SYMBOL):
+            continue
+        symbol = item.GetUTF8Text(tesserocr.RIL.SYMBOL)
+        if symbol:
+            yield symbol, _unit(item.Confidence(tesserocr.RIL.SYMBOL))
 
 
 class PytesseractEngine:

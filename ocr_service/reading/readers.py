@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings
 from ocr_service.reading.confidence import (
@@ -25,7 +25,7 @@ from ocr_service.reading.document import check_document
 from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
 from ocr_service.reading.page import PageImages, crop, shrink
 from ocr_service.reading.prepare import Variant, prepare_text
-from ocr_service.reading.profiles import ocr_settings, second_settings
+from ocr_service.reading.profiles import PSM_RAW_LINE, ocr_settings, second_settings
 from ocr_service.reading.reasons import Reason
 from ocr_service.reading.validate import Checked, check_value
 from ocr_service.results import FieldResult
@@ -39,6 +39,8 @@ BOX_INSET = 0.10
 """Share of a character box cut off each side, so its printed border's residue is left out."""
 CHAR_TARGET_HEIGHT = 48
 THIRD_LINE_HEIGHT = 40
+UNREAD = "?"
+"""Stands for a box with ink that no reading could turn into a character."""
 
 
 def read_field(field: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
@@ -163,7 +165,10 @@ def read_box(
     alternate = prepare_text(zone, Variant.ALTERNATE, target=CHAR_TARGET_HEIGHT)
     if alternate is None:
         return char, confidence, None
-    char2, confidence2 = best_char(engine.read(alternate, settings))
+    raw_line = replace(settings, psm=PSM_RAW_LINE)  # psm 10 sometimes returns nothing
+    char2, confidence2 = best_char(engine.read(alternate, raw_line))
+    if char == UNREAD or char2 == UNREAD:
+        return (char2, confidence2, None) if char == UNREAD else (char, confidence, None)
     if char2 == char:
         return char, clamp(confidence + (1 - confidence) * 0.5), True
     if confidence2 > confidence:
@@ -176,7 +181,7 @@ def best_char(result: OcrResult) -> tuple[str, float]:
     zipped = zip(result.text, result.char_confidences, strict=False)
     pairs = [(c, p) for c, p in zipped if not c.isspace()]
     if not pairs:
-        return "?", 0.0
+        return UNREAD, 0.0
     return max(pairs, key=lambda cp: cp[1])
 
 
