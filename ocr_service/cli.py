@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ocr_service import __version__
+from ocr_service.config import get_settings
 from ocr_service.errors import OcrServiceError
+from ocr_service.observability.logs import configure_logging
 
 log = logging.getLogger("ocr_service")
 
@@ -28,6 +30,7 @@ COMMAND_MODULES = (
     "ocr_service.cli_read",
     "ocr_service.service_cli",
     "ocr_service.cli_bench",
+    "ocr_service.cli_ops",
 )
 
 
@@ -54,10 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
+    configure_logging(
+        level=logging.DEBUG if args.verbose else logging.INFO, fmt=get_settings().log_format
     )
     func: Handler | None = getattr(args, "func", None)
     if func is None:

@@ -27,6 +27,8 @@ LogFormat = Literal["text", "json"]
 #: Record attributes copied into the JSON object when present.
 ID_KEYS = ("document_id", "job_id", "upload_id", "webhook_id", "delivery_id", "page")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+_OURS = "_ocr_service_handler"
 
 _context: ContextVar[Mapping[str, str | int] | None] = ContextVar("ocr_log_context", default=None)
 
@@ -80,9 +82,20 @@ def make_handler(fmt: LogFormat) -> logging.Handler:
 
 
 def configure_logging(*, level: int = logging.INFO, fmt: LogFormat = "text") -> None:
-    """Replace the root handlers by one stderr handler in ``fmt``."""
+    """Log to stderr in ``fmt`` at ``level``.
+
+    Replaces only a handler installed by an earlier call (pytest's capture handlers and
+    the like stay). With ``json``, uvicorn's own loggers switch to JSON too.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
-        root.removeHandler(handler)
-    root.addHandler(make_handler(fmt))
+        if getattr(handler, _OURS, False):
+            root.removeHandler(handler)
+    handler = make_handler(fmt)
+    setattr(handler, _OURS, True)
+    root.addHandler(handler)
     root.setLevel(level)
+    if fmt == "json":
+        for name in UVICORN_LOGGERS:
+            for other in logging.getLogger(name).handlers:
+                other.setFormatter(JsonFormatter())

@@ -306,3 +306,26 @@ def pending_deliveries(*, session: Session, older_than: timedelta) -> list[str]:
         WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.updated_at < cutoff
     )
     return list(session.scalars(query.order_by(WebhookDelivery.created_at)))
+
+
+def after_review(
+    *, session: Session, settings: Settings, redis: Redis, document_id: str, status: str
+) -> None:
+    """Emit ``document.verified`` when a review just verified a document.
+
+    The review is committed already, so a webhook problem is logged, never raised.
+    """
+    if status != DocumentStatus.VERIFIED:
+        return
+    try:
+        notify_document(
+            session=session, queue=DeliveryQueue(settings, redis), document_id=document_id
+        )
+    except Exception as exc:
+        session.rollback()
+        log.warning(
+            "webhook event after review failed document=%s (%s)",
+            document_id,
+            type(exc).__name__,
+            extra={"document_id": document_id},
+        )

@@ -24,6 +24,7 @@ from ocr_service.api.routes.uploads import ERRORS
 from ocr_service.api.schemas import ErrorBody
 from ocr_service.auth import Principal, Role
 from ocr_service.review import audit, corrections, images, tasks
+from ocr_service.webhooks import service as webhooks
 
 router = APIRouter(tags=["review"])
 
@@ -201,6 +202,13 @@ def correct_field(
         value=body.value,
         version=body.version,
     )
+    webhooks.after_review(
+        session=session,
+        settings=services.settings,
+        redis=services.redis,
+        document_id=document_id,
+        status=resolution.status,
+    )
     return ResolutionPublic.model_validate(asdict(resolution))
 
 
@@ -225,6 +233,13 @@ def accept_field(
         document_id=document_id,
         field=field,
         version=body.version,
+    )
+    webhooks.after_review(
+        session=session,
+        settings=services.settings,
+        redis=services.redis,
+        document_id=document_id,
+        status=resolution.status,
     )
     return ResolutionPublic.model_validate(asdict(resolution))
 
