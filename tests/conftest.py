@@ -50,7 +50,17 @@ from ocr_service.templates.model import FieldType
 
 PG_ADMIN = os.environ.get("OCR_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEST_REDIS = os.environ.get("OCR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-TABLES = ("audit_log", "fields", "pages", "documents", "uploads", "api_keys")
+TABLES = (
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhooks",
+    "audit_log",
+    "fields",
+    "pages",
+    "documents",
+    "uploads",
+    "api_keys",
+)
 REPO = Path(__file__).resolve().parents[1]
 
 
