@@ -13,10 +13,12 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ocr_service.reading.normalize import normalize_for
 from ocr_service.synth.degrade import degrade
 from ocr_service.synth.render import pick_pen, render_with_pen
 from ocr_service.synth.values import Value, generate_values
 from ocr_service.templates.loader import LoadedTemplate
+from ocr_service.templates.model import FieldType, Template
 
 FONT_STYLES = ("print", "handwriting")
 
@@ -62,9 +64,10 @@ def generate(
     style = rng.choice(FONT_STYLES) if font_style == "mixed" else font_style
     if style not in FONT_STYLES:
         raise ValueError(f"font style {font_style!r} is not print, handwriting or mixed")
-    truth = generate_values(loaded.template, rng)
+    written = generate_values(loaded.template, rng)
     pen = pick_pen(style, rng)
-    clean = render_with_pen(loaded, truth, pen=pen, rng=rng)
+    clean = render_with_pen(loaded, written, pen=pen, rng=rng)
+    truth = canonical_truth(loaded.template, written)
     scan, description, homography = degrade(clean, rng=rng, level=degrade_level)
     return Sample(
         image=scan,
@@ -75,6 +78,18 @@ def generate(
         degradation=description,
         homography=homography,
     )
+
+
+def canonical_truth(template: Template, written: dict[str, Value]) -> dict[str, Value]:
+    """The contract form of what was written: Japanese text loses the spaces between
+    Japanese characters (山崎 幹 -> 山崎幹), as the reading layer's normalization defines."""
+    out: dict[str, Value] = {}
+    for name, value in written.items():
+        spec = template.field(name)
+        if isinstance(value, str) and spec.type is FieldType.TEXT:
+            value = normalize_for(FieldType.TEXT, value)
+        out[name] = value
+    return out
 
 
 def generate_set(
