@@ -66,7 +66,7 @@ def page_done(
     timings: Mapping[str, float] = getattr(reading, "timings", None) or {}
     try:
         with _redis(settings) as conn:
-            MetricsRecorder(conn).page_read(
+            MetricsRecorder(conn, settings.queue_name).page_read(
                 template=document.template_id,
                 outcome=status,
                 stages=timings,
@@ -89,7 +89,9 @@ def page_failed(settings: Settings, sessions: SessionFactory, *, work: PageWork,
     """A page failed for good with error ``code``."""
     try:
         with _redis(settings) as conn:
-            MetricsRecorder(conn).page_failed(template=work.template or "unknown", code=code)
+            MetricsRecorder(conn, settings.queue_name).page_failed(
+                template=work.template or "unknown", code=code
+            )
             _notify(settings, sessions, conn, work)
     except Exception as exc:
         log.warning(

@@ -1,9 +1,12 @@
 """Structured logs: one JSON object per line, carrying document, job and upload ids.
 
 Ids come from ``extra={"document_id": ...}`` on the call, from :func:`log_context`
-(a context variable, so it follows a request or a job), or, for ``job_id``, from the rq
-job the current thread is running. Values read from forms never belong in a log line:
-log ids and codes, never a field's value.
+(a context variable, so it follows a request or a job), from the codebase's message
+convention ``"... document=%s upload=%s"`` (the argument after ``document=`` becomes
+``document_id``), or, for ``job_id``, from the rq job the current thread is running.
+
+Values read from forms never belong in a log line: log ids and codes, never a field's
+value.
 
 ``OCR_LOG_FORMAT=json`` switches every command to this format; ``text`` (the default)
 keeps the human-readable one.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -29,6 +33,16 @@ ID_KEYS = ("document_id", "job_id", "upload_id", "webhook_id", "delivery_id", "p
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 _OURS = "_ocr_service_handler"
+#: ``key=%s`` in a message template names the argument; these keys become JSON ids.
+MESSAGE_KEYS = {
+    "document": "document_id",
+    "upload": "upload_id",
+    "job": "job_id",
+    "page": "page",
+    "delivery_id": "delivery_id",
+    "webhook_id": "webhook_id",
+}
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?([sdifrx%])")
 
 _context: ContextVar[Mapping[str, str | int] | None] = ContextVar("ocr_log_context", default=None)
 
@@ -50,6 +64,23 @@ def _current_job_id() -> str | None:
     return job.id if job is not None else None
 
 
+def ids_from_message(record: logging.LogRecord) -> dict[str, Any]:
+    """Ids named in the template: ``"read document=%s"`` with args ``("d1",)`` -> document_id."""
+    if not isinstance(record.msg, str) or not isinstance(record.args, tuple) or not record.args:
+        return {}
+    out: dict[str, Any] = {}
+    position = 0
+    for match in PLACEHOLDER.finditer(record.msg):
+        if match.group(1) == "%":
+            continue
+        before = record.msg[: match.start()]
+        key = re.search(r"(\w+)=$", before)
+        if key is not None and key.group(1) in MESSAGE_KEYS and position < len(record.args):
+            out.setdefault(MESSAGE_KEYS[key.group(1)], record.args[position])
+        position += 1
+    return out
+
+
 class JsonFormatter(logging.Formatter):
     """Formats a record as a single JSON line: ts, level, logger, msg and the ids."""
 
@@ -61,10 +92,11 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
         }
         context = _context.get() or {}
+        from_message = ids_from_message(record)
         for key in ID_KEYS:
             value = getattr(record, key, None)
             if value is None:
-                value = context.get(key)
+                value = context.get(key, from_message.get(key))
             if value is not None:
                 body[key] = value
         if "job_id" not in body and (job_id := _current_job_id()) is not None:

@@ -49,11 +49,13 @@ SEP = "\x1f"
 STAGE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 FLAGGED_SHARE_WINDOW = timedelta(hours=24)
 
-PAGES = f"{PREFIX}:pages"
-STAGES = f"{PREFIX}:stages"
-FIELDS = f"{PREFIX}:fields"
-FAILURES = f"{PREFIX}:failures"
-WEBHOOKS = f"{PREFIX}:webhooks"
+PAGES, STAGES, FIELDS, FAILURES, WEBHOOKS = "pages", "stages", "fields", "failures", "webhooks"
+
+
+def metrics_key(namespace: str, name: str) -> str:
+    """The Redis hash for one metric; ``namespace`` is the queue name, so deployments that
+    share a Redis (or tests) keep separate counts."""
+    return f"{PREFIX}:{namespace}:{name}"
 
 
 def _field(*labels: str) -> str:
@@ -73,8 +75,12 @@ def _bucket_label(bound: float) -> str:
 class MetricsRecorder:
     """Adds events to the shared Redis hashes (one round trip per call)."""
 
-    def __init__(self, connection: Redis) -> None:
+    def __init__(self, connection: Redis, namespace: str) -> None:
         self.redis = connection
+        self.namespace = namespace
+
+    def _key(self, name: str) -> str:
+        return metrics_key(self.namespace, name)
 
     def page_read(
         self,
@@ -87,25 +93,27 @@ class MetricsRecorder:
     ) -> None:
         """A page finished: its outcome, how long each stage took, how many fields were flagged."""
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hincrby(PAGES, _field(template, outcome), 1)
+        pipe.hincrby(self._key(PAGES), _field(template, outcome), 1)
         for stage, seconds in stages.items():
             bound = next((b for b in STAGE_BUCKETS if seconds <= b), math.inf)
-            pipe.hincrby(STAGES, _field(stage, _bucket_label(bound)), 1)
-            pipe.hincrbyfloat(STAGES, _field(stage, "sum"), float(seconds))
-            pipe.hincrby(STAGES, _field(stage, "count"), 1)
+            pipe.hincrby(self._key(STAGES), _field(stage, _bucket_label(bound)), 1)
+            pipe.hincrbyfloat(self._key(STAGES), _field(stage, "sum"), float(seconds))
+            pipe.hincrby(self._key(STAGES), _field(stage, "count"), 1)
         if fields_total:
-            pipe.hincrby(FIELDS, _field(template, "true"), fields_flagged)
-            pipe.hincrby(FIELDS, _field(template, "false"), fields_total - fields_flagged)
+            pipe.hincrby(self._key(FIELDS), _field(template, "true"), fields_flagged)
+            pipe.hincrby(
+                self._key(FIELDS), _field(template, "false"), fields_total - fields_flagged
+            )
         pipe.execute()
 
     def page_failed(self, *, template: str, code: str) -> None:
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hincrby(PAGES, _field(template, "failed"), 1)
-        pipe.hincrby(FAILURES, code, 1)
+        pipe.hincrby(self._key(PAGES), _field(template, "failed"), 1)
+        pipe.hincrby(self._key(FAILURES), code, 1)
         pipe.execute()
 
     def webhook_delivery(self, *, event: str, outcome: str) -> None:
-        self.redis.hincrby(WEBHOOKS, _field(event, outcome), 1)
+        self.redis.hincrby(self._key(WEBHOOKS), _field(event, outcome), 1)
 
 
 @dataclass(frozen=True)
@@ -159,8 +167,11 @@ def review_backlog(*, session: Session) -> ReviewBacklog:
 class ServiceCollector(Collector):
     """Collects every ocr-service metric at scrape time from Redis and the database."""
 
-    def __init__(self, *, redis: Redis, engine: Engine, queues: Iterable[Queue]) -> None:
+    def __init__(
+        self, *, redis: Redis, engine: Engine, queues: Iterable[Queue], namespace: str
+    ) -> None:
         self.redis = redis
+        self.namespace = namespace
         self.engine = engine
         self.queues = list(queues)
 
@@ -192,7 +203,7 @@ class ServiceCollector(Collector):
     def _from_redis(self) -> Iterator[Metric]:
         pipe = self.redis.pipeline(transaction=False)
         for key in (PAGES, STAGES, FIELDS, FAILURES, WEBHOOKS):
-            pipe.hgetall(key)
+            pipe.hgetall(metrics_key(self.namespace, key))
         pages, stages, fields, failures, webhooks = pipe.execute()
 
         yield _counter(
@@ -303,8 +314,12 @@ def _stage_histogram(values: Mapping[bytes, bytes]) -> HistogramMetricFamily:
     return metric
 
 
-def render_metrics(*, redis: Redis, engine: Engine, queues: Iterable[Queue]) -> bytes:
+def render_metrics(
+    *, redis: Redis, engine: Engine, queues: Iterable[Queue], namespace: str
+) -> bytes:
     """The Prometheus text exposition of every metric, read now."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(ServiceCollector(redis=redis, engine=engine, queues=queues))
+    registry.register(
+        ServiceCollector(redis=redis, engine=engine, queues=queues, namespace=namespace)
+    )
     return generate_latest(registry)

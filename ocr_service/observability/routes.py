@@ -29,5 +29,6 @@ async def metrics(services: ServicesDep) -> Response:
         redis=services.redis,
         engine=services.engine,
         queues=[services.queue.queue],
+        namespace=services.settings.queue_name,
     )
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -149,7 +149,9 @@ def deliver(delivery_id: str) -> str:
         status = record(session=session, request=request, outcome=outcome, final=retries_left == 0)
     metric = "delivered" if outcome.ok else ("failed" if retries_left == 0 else "retry")
     if job is not None:
-        MetricsRecorder(job.connection).webhook_delivery(event=request.event, outcome=metric)
+        MetricsRecorder(job.connection, ctx.settings.queue_name).webhook_delivery(
+            event=request.event, outcome=metric
+        )
     if outcome.ok:
         log.info(
             "webhook delivered delivery_id=%s webhook_id=%s attempt=%s status=%s",
