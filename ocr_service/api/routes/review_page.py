@@ -19,6 +19,7 @@ router = APIRouter(tags=["review page"], include_in_schema=False)
 STATIC = {
     "review.js": "text/javascript; charset=utf-8",
     "review.css": "text/css; charset=utf-8",
+    "icon.svg": "image/svg+xml",
 }
 
 CSP = "; ".join(
