@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -68,8 +70,13 @@ def register(sub: Any) -> None:
     redeliver.set_defaults(func=cmd_webhooks_redeliver)
 
 
-def _sessions() -> SessionFactory:
-    return make_session_factory(make_engine(get_settings().database_url))
+@contextmanager
+def _sessions() -> Iterator[SessionFactory]:
+    engine = make_engine(get_settings().database_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
@@ -92,9 +99,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     def advance(n: int) -> None:
         bar.update(n)
 
-    with bar:
+    with bar, _sessions() as sessions:
         report = purge(
-            sessions=_sessions(),
+            sessions=sessions,
             storage=LocalStorage(settings.data_dir),
             older_than_days=days,
             dry_run=args.dry_run,
@@ -115,7 +122,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_webhooks_add(args: argparse.Namespace) -> int:
     settings = get_settings()
     events = [WebhookEvent(e) for e in (args.event or [e.value for e in WebhookEvent])]
-    with session_scope(_sessions()) as session:
+    with _sessions() as sessions, session_scope(sessions) as session:
         row, secret = webhooks.create_webhook(
             session=session,
             settings=settings,
@@ -130,7 +137,7 @@ def cmd_webhooks_add(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_list(args: argparse.Namespace) -> int:
-    with session_scope(_sessions()) as session:
+    with _sessions() as sessions, session_scope(sessions) as session:
         rows = webhooks.list_webhooks(session=session)
     print(f"{'id':<37} {'created':<20} {'events':<50} url")
     for r in rows:
@@ -140,14 +147,14 @@ def cmd_webhooks_list(args: argparse.Namespace) -> int:
 
 
 def cmd_webhooks_remove(args: argparse.Namespace) -> int:
-    with session_scope(_sessions()) as session:
+    with _sessions() as sessions, session_scope(sessions) as session:
         webhooks.delete_webhook(session=session, webhook_id=args.webhook_id)
     print(f"removed webhook {args.webhook_id}")
     return 0
 
 
 def cmd_webhooks_deliveries(args: argparse.Namespace) -> int:
-    with session_scope(_sessions()) as session:
+    with _sessions() as sessions, session_scope(sessions) as session:
         logs = webhooks.list_deliveries(
             session=session,
             webhook_id=args.webhook_id,
@@ -168,7 +175,7 @@ def cmd_webhooks_deliveries(args: argparse.Namespace) -> int:
 
 def cmd_webhooks_redeliver(args: argparse.Namespace) -> int:
     settings = get_settings()
-    with session_scope(_sessions()) as session:
+    with _sessions() as sessions, session_scope(sessions) as session:
         ids = webhooks.pending_deliveries(
             session=session, older_than=timedelta(seconds=args.older_than)
         )

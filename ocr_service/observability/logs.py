@@ -116,13 +116,16 @@ def make_handler(fmt: LogFormat) -> logging.Handler:
 def configure_logging(*, level: int = logging.INFO, fmt: LogFormat = "text") -> None:
     """Log to stderr in ``fmt`` at ``level``.
 
-    Replaces only a handler installed by an earlier call (pytest's capture handlers and
-    the like stay). With ``json``, uvicorn's own loggers switch to JSON too.
+    Like :func:`logging.basicConfig`, it leaves a root logger that someone else configured
+    (a test runner, an embedding application) alone; a handler from an earlier call is
+    replaced. With ``json``, uvicorn's own loggers switch to JSON too.
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, _OURS, False):
-            root.removeHandler(handler)
+    ours = [h for h in root.handlers if getattr(h, _OURS, False)]
+    if len(ours) < len(root.handlers):
+        return  # configured by someone else (a test runner, an embedding app): leave it
+    for old in ours:
+        root.removeHandler(old)
     handler = make_handler(fmt)
     setattr(handler, _OURS, True)
     root.addHandler(handler)
