@@ -1,0 +1,78 @@
+"""Threshold fitting: the lowest threshold that keeps silent errors within target."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr_service.bench.calibrate import fit_thresholds, flagged_at, rates
+from ocr_service.bench.metrics import PIPELINE, FieldOutcome
+
+
+def o(
+    confidence: float,
+    correct: bool,
+    *,
+    style: str = "print",
+    reasons: tuple[str, ...] = (),
+    blank: bool = False,
+    field_type: str = "text",
+    page_error: str | None = None,
+) -> FieldOutcome:
+    return FieldOutcome(
+        system=PIPELINE,
+        page=0,
+        template="t",
+        field="f",
+        field_type=field_type,
+        font_style=style,
+        expected="a",
+        read="a" if correct else "b",
+        correct=correct,
+        flagged=bool(reasons),
+        confidence=confidence,
+        edits=0 if correct else 1,
+        truth_chars=1,
+        reasons=reasons,
+        blank_zone=blank,
+        page_error=page_error,
+    )
+
+
+def test_flagged_at_keeps_other_reasons_and_ignores_old_low_confidence() -> None:
+    assert flagged_at(o(0.99, True, reasons=("invalid_date",)), 0.5)
+    assert not flagged_at(o(0.7, True, reasons=("low_confidence",)), 0.5)
+    assert flagged_at(o(0.7, True), 0.8)
+    assert not flagged_at(o(0.2, True, blank=True), 0.9)
+
+
+def test_fit_picks_the_lowest_threshold_meeting_the_target() -> None:
+    outcomes = [o(0.95, True) for _ in range(300)] + [o(0.62, False)] + [o(0.7, True)] * 10
+    fitted = fit_thresholds(outcomes, {"print": 0.0})["text"]
+    assert fitted.meets_target
+    assert fitted.threshold == pytest.approx(0.63)
+    flagged, silent = rates(outcomes, fitted.threshold)
+    assert silent == {"print": 0.0}
+    assert flagged == pytest.approx(1 / len(outcomes))
+
+
+def test_fit_respects_every_font_style() -> None:
+    outcomes = [o(0.95, True, style="print") for _ in range(100)]
+    outcomes += [o(0.95, True, style="handwriting") for _ in range(100)]
+    outcomes += [o(0.8, False, style="handwriting")]
+    loose = fit_thresholds(outcomes, {"print": 0.0, "handwriting": 0.05})["text"]
+    strict = fit_thresholds(outcomes, {"print": 0.0, "handwriting": 0.0})["text"]
+    assert loose.threshold == 0.0
+    assert strict.threshold == pytest.approx(0.81)
+
+
+def test_unreachable_target_is_reported() -> None:
+    outcomes = [o(1.0, False), o(0.9, True)]
+    fitted = fit_thresholds(outcomes, {"print": 0.0})["text"]
+    assert not fitted.meets_target
+
+
+def test_failed_pages_are_left_out() -> None:
+    outcomes = [o(0.9, True), o(0.1, False, page_error="blank_page", reasons=("x",))]
+    fitted = fit_thresholds(outcomes, {"print": 0.0})["text"]
+    assert fitted.fields == 1
+    assert fitted.threshold == 0.0
