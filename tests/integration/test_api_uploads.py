@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -50,6 +51,16 @@ def test_upload_is_accepted_and_idempotent(
     ]
     document = client.get(f"/v1/documents/{doc}", headers=reader).json()
     assert (document["status"], document["template"], document["data"]) == ("queued", None, {})
+
+
+def test_concurrent_identical_uploads_give_one_upload(
+    client: httpx.Client, api_keys: dict[str, str], files: Any, redis_conn: Any
+) -> None:
+    png = files.png(files.blank(1300, 1800))
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: post(client, api_keys["clerk"], png), range(4)))
+    assert sorted(r.status_code for r in answers) == [200, 200, 200, 202]
+    assert len({r.json()["id"] for r in answers}) == 1
 
 
 def test_unknown_template_lists_the_known_ones(
