@@ -68,5 +68,8 @@ def ocr_settings(spec: FieldSpec) -> OcrSettings:
 
 def second_settings(first: OcrSettings) -> OcrSettings:
     """The second opinion: raw-line mode for a single line, the same mode otherwise."""
-    psm = PSM_RAW_LINE if first.psm == PSM_LINE else first.psm
+    # raw-line mode is a useful second opinion for Latin text, but for jpn it garbles
+    # glyphs (子 -> チ) often enough to flag correct readings: keep the line mode there
+    japanese = "jpn" in first.language
+    psm = PSM_RAW_LINE if first.psm == PSM_LINE and not japanese else first.psm
     return OcrSettings(language=first.language, psm=psm, whitelist=first.whitelist)

@@ -29,7 +29,7 @@ from ocr_service.reading.profiles import PSM_RAW_LINE, ocr_settings, second_sett
 from ocr_service.reading.reasons import Reason
 from ocr_service.reading.validate import Checked, check_value
 from ocr_service.results import FieldResult
-from ocr_service.templates.model import FieldSpec, FieldType
+from ocr_service.templates.model import FieldSpec, FieldType, Language
 
 __all__ = ["PageImages", "check_document", "read_field"]
 
@@ -65,7 +65,7 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
     settings = ocr_settings(spec)
     first = Reading.take(spec, engine, image, settings)
     chosen, agreement = first, None
-    if needs_second_reading(first.ocr, first.checked.valid):
+    if needs_second_reading(first.ocr, first.checked.valid) or always_confirm(spec):
         chosen, agreement = second_opinion(spec, engine, zone, first)
     checked = chosen.checked
     confidence = combine(ocr_confidence(chosen.ocr), valid=checked.valid, agreement=agreement)
@@ -74,6 +74,16 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
         reasons.append(Reason.READINGS_DISAGREE)
     raw = chosen.ocr.text
     return make_result(spec, checked.value, raw, confidence, reasons, checked.suggestion)
+
+
+def always_confirm(spec: FieldSpec) -> bool:
+    """Japanese free text is always read twice.
+
+    Tesseract's jpn model can drop or swap a character at high confidence depending on
+    scale alone (measured: 三浦裕美子 read as 三浦裕美 at 0.95), so a single confident
+    reading is not evidence enough; agreement of two readings at different scales is.
+    """
+    return spec.type in (FieldType.TEXT, FieldType.KANA) and spec.language is not Language.ENG
 
 
 @dataclass(frozen=True)
