@@ -1,0 +1,1 @@
+"""Alembic migration environment and versions (run through ocr_service.db.migrate)."""
