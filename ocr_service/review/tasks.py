@@ -111,6 +111,15 @@ def spec_for(registry: TemplateRegistry, template_id: str | None, name: str) -> 
     return next((f for f in template.fields if f.name == name), None)
 
 
+def check_template(registry: TemplateRegistry, template: str | None) -> None:
+    """A template filter must name a known template (a typo should not look like "done")."""
+    if template is not None and template not in registry.ids():
+        known = ", ".join(registry.ids()) or "none"
+        raise TemplateNotFound(
+            f"unknown template {template!r}; known templates: {known}", template=template
+        )
+
+
 def _lease_free(now: datetime) -> Any:
     return or_(FieldRow.lease_until.is_(None), FieldRow.lease_until < now)
 
@@ -189,6 +198,7 @@ def list_tasks(
     limit: int = 100,
 ) -> list[Task]:
     """Open tasks in claim order (leased ones included, with their lease)."""
+    check_template(registry, template)
     query = _open_tasks(template)
     if reason is not None:
         if reason not in {r.value for r in Reason}:
@@ -217,6 +227,7 @@ def claim_next(
     the page does not strand it. Tasks in ``skip`` are passed over unless nothing else
     is free, in which case the skipped ones come round again.
     """
+    check_template(registry, template)
     for exclude in (skip, ()) if skip else ((),):
         claimed = _claim(session, principal, lease, template, exclude)
         if claimed is not None:

@@ -176,6 +176,9 @@ def test_tasks_are_the_flagged_unresolved_fields_with_label_type_and_reason_text
     ).json()
     assert (len(limited["items"]), limited["remaining"]) == (1, 3)
 
+    unknown = claim(client, api_keys["reviewer"], {"template": "nope"})
+    assert unknown.status_code == 404
+    assert "jp_tennyu" in unknown.json()["error"]["message"]
     bad = client.get(
         "/v1/review/tasks", params={"reason": "nope"}, headers=auth(api_keys["reviewer"])
     )

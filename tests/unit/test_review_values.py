@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,14 @@ def test_every_reason_code_has_human_text() -> None:
         {"code": "low_confidence", "text": "読み取りの確信度が低い"},
         {"code": "new_code", "text": "new_code"},
     ]
+
+
+def test_the_review_code_never_loads_opencv_or_tesseract() -> None:
+    code = (
+        "import sys\n"
+        "import ocr_service.api.routes.review, ocr_service.api.routes.review_page\n"
+        "from ocr_service.review import audit, corrections, images, tasks, values\n"
+        "heavy = sorted(m for m in ('cv2', 'tesserocr', 'pytesseract') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
