@@ -4,6 +4,7 @@ recent documents alone. On PostgreSQL the audit trigger still refuses anything e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ def review_correction(db_sessions: Any, document_id: str) -> None:
 
 
 @pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Point the command line (``get_settings()``) at the test database and data folder."""
     monkeypatch.setenv("OCR_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("OCR_DATA_DIR", str(settings.data_dir))

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from ocr_service.config import Settings
+from ocr_service.db.models import WebhookEvent
 from ocr_service.db.session import session_scope
 from ocr_service.errors import BlankPage, InvalidValue
 from ocr_service.webhooks import service, signing
@@ -244,10 +245,10 @@ def test_the_same_event_is_recorded_once(
             session=session,
             settings=settings,
             url=receiver.url,
-            events=[service.WebhookEvent.UPLOAD_DONE],
+            events=[WebhookEvent.UPLOAD_DONE],
         )
         event = service.Event(
-            type=service.WebhookEvent.UPLOAD_DONE, id="upload.done:u1", data={"upload_id": "u1"}
+            type=WebhookEvent.UPLOAD_DONE, id="upload.done:u1", data={"upload_id": "u1"}
         )
         first = service.emit(session=session, event=event)
         second = service.emit(session=session, event=event)
