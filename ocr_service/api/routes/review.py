@@ -36,7 +36,7 @@ PNG: dict[str, Any] = {"content": {"image/png": {}}, "description": "a PNG image
 NO_STORE = {"Cache-Control": "private, no-store"}
 """Images hold personal data: never kept in shared or disk caches."""
 NOT_FOUND: Responses = {404: {"model": ErrorBody, "description": "no such document, field or page"}}
-CONFLICT: Responses = {409: {"model": ErrorBody, "description": "stale version, or leased to another"}}
+CONFLICT: Responses = {409: {"model": ErrorBody, "description": "stale version, or leased"}}
 INVALID: Responses = {422: {"model": ErrorBody, "description": "the value does not fit the field"}}
 
 DocumentId = Annotated[str, Path(max_length=36)]
