@@ -108,12 +108,16 @@ _EMAIL = re.compile(
 
 
 def parse_email(text: str) -> Parsed:
-    """Spaces stripped, domain lower-cased, basic RFC 5322 shape (dot-atom local part)."""
+    """Spaces stripped, lower-cased, basic RFC 5322 shape (dot-atom local part).
+
+    The local part is lower-cased too: every mail system a municipality writes to treats
+    it case-insensitively, and a handwritten capital is more often OCR noise than intent.
+    """
     compact = remove_spaces(nfkc(text))
     local, at, domain = compact.rpartition("@")
     if not at:
         return reject(Reason.INVALID_FORMAT)
-    candidate = f"{local}@{domain.lower()}"
+    candidate = f"{local.lower()}@{domain.lower()}"
     if not _EMAIL.match(candidate):
         return reject(Reason.INVALID_FORMAT)
     return accept(candidate)

@@ -28,7 +28,7 @@ DASH_LIKE = HYPHENS + "ー一"
 
 _JP = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
 _SPACES = re.compile(r"\s+")
-_JP_SPACE = re.compile(rf"(?<=[{_JP}])\s+(?=[{_JP}0-9])")
+_JP_SPACE = re.compile(rf"(?<=[{_JP}])\s+(?=[{_JP}0-9])|(?<=[0-9])\s+(?=[{_JP}])")
 _DASH_BETWEEN_DIGITS = re.compile(rf"(?<=\d)\s*[{DASH_LIKE}]\s*(?=\d)")
 _DASH_AFTER_KANA = re.compile(rf"(?<=[\u3041-\u3096\u30a1-\u30fa])[{HYPHENS}一]")
 _HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
@@ -49,7 +49,7 @@ def collapse_spaces(text: str) -> str:
 
 
 def remove_japanese_spaces(text: str) -> str:
-    """Drop spaces after a Japanese character when a Japanese character or digit follows."""
+    """Drop spaces between Japanese characters, and between a Japanese character and a digit."""
     return _JP_SPACE.sub("", text)
 
 

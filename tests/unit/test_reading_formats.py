@@ -62,7 +62,7 @@ def test_phone_invalid(text: str) -> None:
     ("text", "canonical"),
     [
         ("taro@example.jp", "taro@example.jp"),
-        ("Taro.Yamada@Example.CO.JP", "Taro.Yamada@example.co.jp"),
+        ("Taro.Yamada@Example.CO.JP", "taro.yamada@example.co.jp"),
         (" taro @ example . com ", "taro@example.com"),
         ("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "taro@example.jp"),
         ("a+b_c-d@sub-1.example.org", "a+b_c-d@sub-1.example.org"),

@@ -13,7 +13,8 @@ def test_text_removes_spaces_between_japanese_and_unifies_width() -> None:
     assert normalize_text("東京都 千代田区　千代田 １ー１") == "東京都千代田区千代田1-1"
     assert normalize_text("  Taro   Yamada ") == "Taro Yamada"
     assert normalize_text("ｺｰﾎﾟ 101") == "コーポ101"
-    assert normalize_text("1-1 ｺｰﾎﾟ") == "1-1 コーポ"
+    assert normalize_text("1-1 ｺｰﾎﾟ") == "1-1コーポ"
+    assert normalize_text("月崎4 丁目21番") == "月崎4丁目21番"
 
 
 def test_text_dashes_between_digits_and_long_vowels_after_kana() -> None:
