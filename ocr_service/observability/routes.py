@@ -11,8 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from ocr_service.api.deps import ServicesDep
-from ocr_service.observability.metrics import render_metrics
+from ocr_service.api.deps import Services, ServicesDep
+from ocr_service.observability.metrics import render_metrics, scrape_connection
+from ocr_service.queue.enqueue import make_queue
 
 router = APIRouter(tags=["operations"])
 
@@ -24,11 +25,19 @@ router = APIRouter(tags=["operations"])
     responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
 )
 async def metrics(services: ServicesDep) -> Response:
-    body = await run_in_threadpool(
-        render_metrics,
-        redis=services.redis,
-        engine=services.engine,
-        queues=[services.queue.queue],
-        namespace=services.settings.queue_name,
-    )
+    body = await run_in_threadpool(_render, services)
     return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def _render(services: Services) -> bytes:
+    settings = services.settings
+    connection = scrape_connection(settings.redis_url)
+    try:
+        return render_metrics(
+            redis=connection,
+            engine=services.engine,
+            queues=[make_queue(settings, connection)],
+            namespace=settings.queue_name,
+        )
+    finally:
+        connection.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,8 +18,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from ocr_service.config import Settings
+from ocr_service.db.session import make_engine
 from ocr_service.errors import BlankPage
 from ocr_service.observability.logs import JsonFormatter, log_context
+from ocr_service.observability.metrics import render_metrics, scrape_connection
+from ocr_service.queue.enqueue import make_queue
 
 pytestmark = pytest.mark.integration
 
@@ -166,3 +170,32 @@ def test_log_context_and_extra_reach_the_json(json_log: io.StringIO) -> None:
     assert (inside["upload_id"], inside["document_id"]) == ("u-1", "d-1")
     assert explicit["document_id"] == "d-2"
     assert "document_id" not in outside and outside["level"] == "WARNING"
+
+
+def test_an_unreachable_redis_leaves_the_database_metrics(
+    settings: Settings, db_sessions: Any
+) -> None:
+    dead = scrape_connection(f"redis://127.0.0.1:{_closed_port()}/0")
+    engine = make_engine(settings.database_url)
+    try:
+        text = render_metrics(
+            redis=dead, engine=engine, queues=[make_queue(settings, dead)], namespace="x"
+        ).decode()
+    finally:
+        engine.dispose()
+        dead.close()
+    samples: Samples = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    assert value(samples, "ocr_metrics_source_up", source="redis") == 0
+    assert value(samples, "ocr_metrics_source_up", source="database") == 1
+    assert value(samples, "ocr_review_backlog_documents") == 0
+    assert not [k for k in samples if k[0].startswith("ocr_queue_depth")]
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
