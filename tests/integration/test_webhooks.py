@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from ocr_service.config import Settings
+from ocr_service import cli
+from ocr_service.config import Settings, get_settings
 from ocr_service.db.models import WebhookEvent
 from ocr_service.db.session import session_scope
 from ocr_service.errors import BlankPage, InvalidValue
@@ -267,3 +268,53 @@ def test_signature_verification() -> None:
     assert not signing.verify("whsec_test", body + b" ", header, now=1_700_000_010)
     assert not signing.verify("whsec_test", body, header, now=1_700_001_000)  # too old
     assert not signing.verify("whsec_test", body, "garbage", now=1_700_000_010)
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Point the command line (``get_settings()``) at the test database, Redis and queue."""
+    for name, value in {
+        "OCR_DATABASE_URL": settings.database_url,
+        "OCR_DATA_DIR": str(settings.data_dir),
+        "OCR_REDIS_URL": settings.redis_url,
+        "OCR_QUEUE_NAME": settings.queue_name,
+        "OCR_WEBHOOK_RETRY_INTERVALS": "[0, 0, 0]",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()
+
+
+def test_cli_add_list_redeliver_and_read_the_log(
+    cli_env: Settings,
+    db_sessions: Any,
+    run_worker: Any,
+    receiver: Receiver,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["webhooks", "add", receiver.url, "--event", "upload.done"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    hook_id = out[0].split()[2]
+    receiver.secret = out[-1]
+    assert receiver.secret.startswith("whsec_")
+    assert cli.main(["webhooks", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert hook_id in listing and receiver.url in listing and receiver.secret not in listing
+
+    # a delivery recorded while Redis was away: pending, with no job
+    with session_scope(db_sessions) as session:
+        event = service.Event(
+            type=WebhookEvent.UPLOAD_DONE, id="upload.done:u9", data={"upload_id": "u9"}
+        )
+        [delivery_id] = service.emit(session=session, event=event)
+    assert cli.main(["webhooks", "redeliver", "--older-than", "0"]) == 0
+    assert "enqueued 1 pending deliveries" in capsys.readouterr().out
+    run_worker()
+    assert [e["data"] for e in receiver.events("upload.done")] == [{"upload_id": "u9"}]
+
+    assert cli.main(["webhooks", "deliveries", hook_id]) == 0
+    log = capsys.readouterr().out
+    assert delivery_id in log and "delivered" in log and "#1" in log and "HTTP 200" in log
+    assert cli.main(["webhooks", "remove", hook_id]) == 0
+    assert cli.main(["webhooks", "remove", hook_id]) == 2  # not_found
