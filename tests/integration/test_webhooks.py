@@ -318,3 +318,32 @@ def test_cli_add_list_redeliver_and_read_the_log(
     assert delivery_id in log and "delivered" in log and "#1" in log and "HTTP 200" in log
     assert cli.main(["webhooks", "remove", hook_id]) == 0
     assert cli.main(["webhooks", "remove", hook_id]) == 2  # not_found
+
+
+def test_a_review_that_verifies_sends_document_verified(
+    client: httpx.Client,
+    api_keys: dict[str, str],
+    files: Any,
+    run_worker: Any,
+    standin: Any,
+    receiver: Receiver,
+) -> None:
+    hook = register(client, api_keys["admin"], receiver.url, ["document.verified"])
+    receiver.secret = hook["secret"]
+    body = upload(client, api_keys["clerk"], files.pdf([files.blank()]))
+    run_worker(reader=standin(flag={0}))
+    assert receiver.received == []  # needs_review: nothing to announce yet
+    [document_id] = body["document_ids"]
+    doc = client.get(f"/v1/documents/{document_id}", headers=auth(api_keys["reviewer"])).json()
+    [flagged] = [name for name, f in doc["fields"].items() if f["flagged"]]
+    r = client.put(
+        f"/v1/documents/{document_id}/fields/{flagged}",
+        headers=auth(api_keys["reviewer"]),
+        json={"value": "2024-04-01", "version": doc["version"]},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "verified"
+    run_worker(reader=standin())
+    [event] = receiver.events("document.verified")
+    assert event["data"]["document_id"] == document_id
+    assert event["data"]["version"] == doc["version"] + 1
