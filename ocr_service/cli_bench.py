@@ -71,6 +71,13 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
     if args.pages < 1:
         raise InvalidValue("--pages must be at least 1")
     styles = FONT_STYLES if args.font_style == "both" else (args.font_style,)
+    for tid in args.template or ():
+        if tid not in DEFAULT_TEMPLATES:
+            log.warning(
+                "the generator fills %s with Japanese sample values (names, addresses), "
+                "so its numbers say little about that form",
+                tid,
+            )
     return BenchConfig(
         pages=args.pages,
         seed=args.seed,
@@ -114,14 +121,14 @@ def calibrate(config: BenchConfig, registry: TemplateRegistry, out: Path) -> int
     run = run_bench(config, registry)
     write_raw(run, out)
     current = {t.value: v for t, v in DEFAULT_THRESHOLDS.items()}
-    fitted = fit_thresholds(run.outcomes, current=current)
-    report = calibration_report(fitted, seed=config.seed, pages=config.pages, level=config.level)
+    result = fit_thresholds(run.outcomes, current=current)
+    report = calibration_report(result, seed=config.seed, pages=config.pages, level=config.level)
     failed = sum(1 for p in run.pages if any(t.error for t in p.timings.values()))
     report["pages_failed"] = failed
     out.mkdir(parents=True, exist_ok=True)
     path = out / "thresholds.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(format_table(fitted))
+    print(format_table(result))
     print(f"{failed} of {len(run.pages)} pages failed and were left out")
     print(path)
     return 0

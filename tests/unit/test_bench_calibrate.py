@@ -1,4 +1,4 @@
-"""Threshold fitting: the lowest threshold that keeps silent errors within target."""
+"""Threshold fitting: the fewest flags that keep silent errors within target per font style."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def test_flagged_at_keeps_other_reasons_and_ignores_old_low_confidence() -> None
 
 def test_fit_picks_the_lowest_threshold_meeting_the_target() -> None:
     outcomes = [o(0.95, True) for _ in range(300)] + [o(0.62, False)] + [o(0.7, True)] * 10
-    fitted = fit_thresholds(outcomes, {"print": 0.0})["text"]
+    fitted = fit_thresholds(outcomes, {"print": 0.0}).thresholds["text"]
     assert fitted.meets_target
     assert fitted.threshold == pytest.approx(0.63)
     flagged, silent = rates(outcomes, fitted.threshold)
@@ -59,20 +59,35 @@ def test_fit_respects_every_font_style() -> None:
     outcomes = [o(0.95, True, style="print") for _ in range(100)]
     outcomes += [o(0.95, True, style="handwriting") for _ in range(100)]
     outcomes += [o(0.8, False, style="handwriting")]
-    loose = fit_thresholds(outcomes, {"print": 0.0, "handwriting": 0.05})["text"]
-    strict = fit_thresholds(outcomes, {"print": 0.0, "handwriting": 0.0})["text"]
+    loose = fit_thresholds(outcomes, {"print": 0.0, "handwriting": 0.05}).thresholds["text"]
+    strict = fit_thresholds(outcomes, {"print": 0.0, "handwriting": 0.0}).thresholds["text"]
     assert loose.threshold == 0.0
     assert strict.threshold == pytest.approx(0.81)
 
 
 def test_unreachable_target_is_reported() -> None:
     outcomes = [o(1.0, False), o(0.9, True)]
-    fitted = fit_thresholds(outcomes, {"print": 0.0})["text"]
-    assert not fitted.meets_target
+    result = fit_thresholds(outcomes, {"print": 0.0})
+    assert not result.meets_target
+    assert result.silent_share == {"print": 0.5}
 
 
 def test_failed_pages_are_left_out() -> None:
     outcomes = [o(0.9, True), o(0.1, False, page_error="blank_page", reasons=("x",))]
-    fitted = fit_thresholds(outcomes, {"print": 0.0})["text"]
+    fitted = fit_thresholds(outcomes, {"print": 0.0}).thresholds["text"]
     assert fitted.fields == 1
     assert fitted.threshold == 0.0
+
+
+def test_targets_are_on_all_fields_so_the_cheapest_type_is_raised() -> None:
+    # one silent error allowed in 200 print fields (0.5 %); two exist. Raising "date" to
+    # catch its error costs 1 flag, raising "text" would cost 50: the date is raised.
+    outcomes = [o(0.9, False, field_type="text")] + [o(0.85, True, field_type="text")] * 50
+    outcomes += [o(0.95, True, field_type="text")] * 98
+    outcomes += [o(0.6, False, field_type="date")] + [o(0.99, True, field_type="date")] * 50
+    result = fit_thresholds(outcomes, {"print": 0.005})
+    assert result.meets_target
+    assert result.thresholds["date"].threshold == pytest.approx(0.61)
+    assert result.thresholds["text"].threshold == 0.0
+    assert result.silent_share == {"print": pytest.approx(1 / 200)}
+    assert result.flagged_share == pytest.approx(1 / 200)
