@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     feed_settle_ms: int = Field(default=1000, ge=0)
     """The feed hides rows younger than this, so slower transactions commit before a poller
     moves its cursor past them."""
-    lease_minutes: int = Field(default=15, gt=0)
+    lease_minutes: int = Field(default=5, gt=0)
     engine_name: str = "tesserocr"
 
     log_format: Literal["text", "json"] = "text"

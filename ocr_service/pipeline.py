@@ -25,6 +25,7 @@ from ocr_service.imaging import debug as dbg
 from ocr_service.imaging.dropout import FormMask, drop_out_form, flatten_background, form_mask
 from ocr_service.imaging.ingest import FileInfo, Limits, iter_pages, load_page, probe_file
 from ocr_service.imaging.register import (
+    Coarse,
     Reference,
     Registration,
     ScanFeatures,
@@ -202,16 +203,15 @@ class Reader:
         self, gray: GrayImage, features: ScanFeatures, template_id: str | None
     ) -> tuple[LoadedTemplate, int, _RefEntry, Registration]:
         """Register against the given template, or classify among all templates."""
-        ranked: list[tuple[int, LoadedTemplate, int, _RefEntry]] = []
+        ranked: list[tuple[Coarse, LoadedTemplate, int, _RefEntry]] = []
         for loaded, page in self.candidates(template_id):
             entry = self.reference(loaded, page)
-            _, inliers, _ = coarse_homography(features, entry.reference)
-            ranked.append((inliers, loaded, page, entry))
-        ranked.sort(key=lambda r: r[0], reverse=True)
+            ranked.append((coarse_homography(features, entry.reference), loaded, page, entry))
+        ranked.sort(key=lambda r: r[0][1], reverse=True)
         failures: list[str] = []
-        for _inliers, loaded, page, entry in ranked[:3]:
+        for coarse, loaded, page, entry in ranked[:3]:
             try:
-                reg = register(gray, entry.reference, features)
+                reg = register(gray, entry.reference, features, coarse)
             except TemplateMismatch as exc:
                 failures.append(f"{loaded.id} p{page}: {exc.message}")
                 continue
