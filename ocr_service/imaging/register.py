@@ -157,7 +157,12 @@ def build_matcher(descriptors: npt.NDArray[np.uint8]) -> cv2.FlannBasedMatcher:
     Brute-force Hamming matching of 5,000 x 5,000 descriptors took ~190 ms per page and
     candidate template; the LSH index answers the same ratio test in a fraction of it.
     """
-    index = {"algorithm": 6, "table_number": 6, "key_size": 12, "multi_probe_level": 1}
+    index: dict[str, bool | int | float | str] = {
+        "algorithm": 6,  # FLANN_INDEX_LSH
+        "table_number": 6,
+        "key_size": 12,
+        "multi_probe_level": 1,
+    }
     matcher = cv2.FlannBasedMatcher(index, {"checks": 64})
     if len(descriptors):
         matcher.add([descriptors])
