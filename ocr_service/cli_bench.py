@@ -14,6 +14,7 @@ import argparse
 import json
 import logging
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -103,11 +104,35 @@ def cmd_bench(args: argparse.Namespace) -> int:
     run = run_bench(config, registry)
     write_raw(run, args.out)
     summary = summarize_run(run)
+    summary["environment"]["source"] = source_state()
     paths = write_report(summary, args.out)
     print_headline(summary)
     for path in paths:
         print(path)
     return 0
+
+
+def source_state() -> dict[str, Any]:
+    """The commit measured and any uncommitted changes to the package (shared checkout)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--", "ocr_service", "templates_forms"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "uncommitted": []}
+    return {"commit": commit, "uncommitted": [line[3:] for line in status.splitlines()]}
 
 
 def started_from_command_line() -> bool:

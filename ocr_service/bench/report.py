@@ -96,12 +96,20 @@ def setup_section(summary: dict[str, Any]) -> list[str]:
         f"- Peak memory (max RSS of the whole bench process: generator, pipeline and baseline): "
         f"{env['peak_rss_mib']:.0f} MiB ({env['peak_rss_mib_after_warmup']:.0f} MiB after "
         "warm-up).",
+        source_line(env),
         "- Comparison: pipeline value vs. truth in the contract's normalization, exact; "
         "baseline: NFKC, spaces removed, dates counted when the text parses to the same ISO "
         "date. A page that fails counts all its fields as wrong and flagged. CER is over "
         "text fields only (space-free NFKC).",
         "",
     ]
+
+
+def source_line(env: dict[str, Any]) -> str:
+    source = env.get("source") or {}
+    dirty = source.get("uncommitted") or []
+    note = f"; uncommitted changes in the checkout: {', '.join(dirty)}" if dirty else ""
+    return f"- Code: commit `{source.get('commit')}`{note}."
 
 
 def headline_section(summary: dict[str, Any]) -> list[str]:
