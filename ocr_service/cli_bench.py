@@ -105,6 +105,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     write_raw(run, args.out)
     summary = summarize_run(run)
     summary["environment"]["source"] = source_state()
+    summary["environment"]["thresholds"] = {t.value: v for t, v in DEFAULT_THRESHOLDS.items()}
     paths = write_report(summary, args.out)
     print_headline(summary)
     for path in paths:

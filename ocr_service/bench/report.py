@@ -109,7 +109,10 @@ def source_line(env: dict[str, Any]) -> str:
     source = env.get("source") or {}
     dirty = source.get("uncommitted") or []
     note = f"; uncommitted changes in the checkout: {', '.join(dirty)}" if dirty else ""
-    return f"- Code: commit `{source.get('commit')}`{note}."
+    thresholds = env.get("thresholds") or {}
+    table = ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items())
+    shown = f" Review thresholds in effect (`DEFAULT_THRESHOLDS`): {table}." if table else ""
+    return f"- Code: commit `{source.get('commit')}`{note}.{shown}"
 
 
 def headline_section(summary: dict[str, Any]) -> list[str]:
@@ -119,12 +122,14 @@ def headline_section(summary: dict[str, Any]) -> list[str]:
         target = fmt(r["metric"], r["target"])
         met = {True: "yes", False: "**no**", None: "—"}[r["met"]]
         baseline = fmt(r["metric"], r["baseline"]) if r["baseline"] is not None else ""
+        ratio = "" if r["baseline"] is None or r["ratio"] is None else f"{r['ratio']:.2f}"
         rows.append(
             [
                 r["font_style"],
                 METRIC_LABELS[r["metric"]],
                 fmt(r["metric"], r["pipeline"]),
                 baseline,
+                ratio,
                 f"{sign} {target}",
                 met,
             ]
@@ -132,7 +137,7 @@ def headline_section(summary: dict[str, Any]) -> list[str]:
     return [
         "## Headline",
         "",
-        *table(["font", "metric", "pipeline", "baseline", "target", "met"], rows),
+        *table(["font", "metric", "pipeline", "baseline", "P/B", "target", "met"], rows),
     ]
 
 
