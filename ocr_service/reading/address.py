@@ -72,7 +72,7 @@ def starts_with_locality(address: str, loc: Locality) -> bool:
 def check_postal_address(
     postal_code: str, address: str, directory: PostalDirectory | None = None
 ) -> AddressCheck:
-    """Whether ``address`` begins with the prefecture + city of ``postal_code`` and names its town."""
+    """Whether ``address`` begins with the code's prefecture + city and names its town."""
     localities = (directory or postal_directory()).localities(postal_code)
     if not localities:
         return AddressCheck(Reason.POSTAL_CODE_UNKNOWN)
