@@ -65,8 +65,16 @@ def test_every_type_reads_in_each_font(font: str) -> None:
     for ftype, correct, flagged in results:
         by_type[ftype].append(correct or flagged)  # a miss must at least be flagged
     assert set(by_type) == {
-        FieldType.TEXT, FieldType.KANA, FieldType.DIGITS, FieldType.DATE, FieldType.POSTAL_CODE,
-        FieldType.PHONE, FieldType.EMAIL, FieldType.CHECKBOX, FieldType.CHOICE, FieldType.BOXED,
+        FieldType.TEXT,
+        FieldType.KANA,
+        FieldType.DIGITS,
+        FieldType.DATE,
+        FieldType.POSTAL_CODE,
+        FieldType.PHONE,
+        FieldType.EMAIL,
+        FieldType.CHECKBOX,
+        FieldType.CHOICE,
+        FieldType.BOXED,
         FieldType.MARK,
     }
     accuracy = sum(c for _, c, _ in results) / len(results)

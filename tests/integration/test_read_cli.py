@@ -66,7 +66,15 @@ def test_pdf_of_several_copies_gives_one_document_each(
         assert page["registration"]["inliers"] > 100
         assert set(doc["fields"]) == set(truth)
         for field in doc["fields"].values():
-            assert set(field) >= {"value", "raw_text", "confidence", "flagged", "reasons", "page", "bbox"}
+            assert set(field) >= {
+                "value",
+                "raw_text",
+                "confidence",
+                "flagged",
+                "reasons",
+                "page",
+                "bbox",
+            }
             assert 0.0 <= field["confidence"] <= 1.0
         right = [doc["fields"][n]["value"] == v for n, v in truth.items()]
         caught = [r or doc["fields"][n]["flagged"] for r, n in zip(right, truth, strict=True)]
@@ -75,11 +83,18 @@ def test_pdf_of_several_copies_gives_one_document_each(
     assert [p["source_page"] for d in docs for p in d["pages"]] == [1, 2, 3]
     stages = sorted(p.name.split("_", 2)[2] for p in debug.glob("p001_*.png"))
     assert stages == [
-        "deskewed.png", "dropout.png", "input.png", "oriented.png", "registered.png", "zones.png"
+        "deskewed.png",
+        "dropout.png",
+        "input.png",
+        "oriented.png",
+        "registered.png",
+        "zones.png",
     ]
 
 
-def test_table_output_marks_flagged_fields(three_copies: tuple[Path, list[dict[str, object]]]) -> None:
+def test_table_output_marks_flagged_fields(
+    three_copies: tuple[Path, list[dict[str, object]]],
+) -> None:
     path, _ = three_copies
     proc = run("read", str(path), "--template", "jp_tennyu")
     # page 2 is another form: with the template forced it is refused, the others are read
