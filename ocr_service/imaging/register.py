@@ -35,7 +35,12 @@ WORK_SIDE = 1200
 ORB_FEATURES = 5000
 RATIO = 0.8
 MIN_INLIERS = 40
-MIN_SCORE = 0.45
+MIN_SCORE = 0.9
+"""Share of the blank form's printed ink found on the warped page. Measured on 120 heavily
+degraded generated pages: the right form scored >= 0.993, the other Japanese form <= 0.73."""
+MIN_ANCHOR_SHARE = 0.5
+"""Share of the reference's distinctive patches found where the fit puts them. Same pages:
+the right form >= 0.74, the other form <= 0.20."""
 PATCH_HALF = 20
 SEARCH = 14
 
@@ -358,6 +363,13 @@ def register(
     fine, error, used = refine(scan_gray, coarse, ref)
     if not plausible(fine, scan_gray.shape, ref):
         fine, error = coarse, math.nan
+    share = used / max(len(ref.anchors), 1)
+    if len(ref.anchors) >= 24 and share < MIN_ANCHOR_SHARE:
+        raise TemplateMismatch(
+            f"the page does not match template page {ref.key}: only {share:.0%} of the "
+            "form's landmarks are where they should be",
+            anchors=round(share, 3),
+        )
     warped = warp(scan_gray, fine, ref.size)
     score = structure_score(warped, ref)
     if score < MIN_SCORE:

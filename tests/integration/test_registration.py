@@ -18,6 +18,8 @@ from pdf2image import convert_from_path
 from ocr_service.errors import NoTemplateMatched, TemplateMismatch
 from ocr_service.imaging.ingest import pil_to_bgr
 from ocr_service.imaging.register import build_reference, register, to_gray
+from ocr_service.pipeline import Reader
+from ocr_service.synth import generate
 from ocr_service.templates import TemplateRegistry
 
 pytestmark = pytest.mark.integration
@@ -124,9 +126,27 @@ def test_page_of_another_form_is_refused(other: str) -> None:
 
 @needs_realforms
 def test_nist_handprint_page_matches_no_template() -> None:
-    from ocr_service.pipeline import Reader
-
     reader = Reader()
     scan = cv2.imread(str(REALFORMS / "nist-sd19" / "hsf.png"))
     with pytest.raises(NoTemplateMatched):
         reader.read_image(np.asarray(scan, np.uint8), template_id=None)
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [("jp_kyufukin", "jp_tennyu"), ("jp_tennyu", "jp_kyufukin")]
+)
+def test_a_sibling_form_in_the_same_style_is_refused(source: str, target: str) -> None:
+    """Our two Japanese forms share header, footer and 市使用欄: the hardest negative."""
+    registry = TemplateRegistry()
+    target_img = cv2.imread(str(registry.get(target).reference_path(1)), cv2.IMREAD_GRAYSCALE)
+    ref = build_reference(target, np.asarray(target_img, np.uint8))
+    own_img = cv2.imread(str(registry.get(source).reference_path(1)), cv2.IMREAD_GRAYSCALE)
+    own = build_reference(source, np.asarray(own_img, np.uint8))
+    for seed in range(6):
+        sample = generate(
+            registry.get(source), seed=seed, font_style="print", degrade_level="heavy"
+        )
+        scan = to_gray(sample.image)
+        register(scan, own)  # its own template accepts it
+        with pytest.raises(TemplateMismatch):
+            register(scan, ref)
