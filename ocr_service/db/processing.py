@@ -2,6 +2,12 @@
 
 Every function owns its transaction. Re-running a page is safe: its document and fields
 are upserted by ``(upload_id, page_index)`` and ``(document_id, name)``, never duplicated.
+
+A worker *claims* a page by moving it from ``queued`` to ``processing`` under a row lock;
+the claim's token is the attempt number. Only one worker holds a page at a time: a page
+already ``processing`` is not claimed again until ``reconcile`` puts it back to ``queued``,
+and a worker whose claim was taken over (its attempt is no longer the page's) has its
+result, failure or retry discarded.
 """
 
 from __future__ import annotations
@@ -48,10 +54,20 @@ def _locked_page(session: Session, upload_id: str, index: int) -> Page | None:
     return session.scalar(query.with_for_update())
 
 
+def _holds_claim(page: Page | None, attempt: int | None) -> bool:
+    """Whether the worker on ``attempt`` still holds the page (``None``: no claim to check)."""
+    if page is None:
+        return False
+    if attempt is None:
+        return page.status not in TERMINAL
+    return page.status == PageStatus.PROCESSING and page.attempts == attempt
+
+
 def start_page(*, session: Session, upload_id: str, index: int) -> PageWork | None:
-    """Mark a page processing; ``None`` if it is unknown or already finished."""
+    """Claim a queued page (mark it processing); ``None`` if it is unknown, finished or
+    already claimed by another worker."""
     page = _locked_page(session, upload_id, index)
-    if page is None or page.status in TERMINAL or page.document_id is None:
+    if page is None or page.status != PageStatus.QUEUED or page.document_id is None:
         session.rollback()
         return None
     upload = session.get(Upload, upload_id)
@@ -84,9 +100,13 @@ def finish_page(
     work: PageWork,
     document: Document,
     image_sha256: str | None,
-) -> str:
-    """Store a reading: upsert the document's fields and set its status; return the status."""
+) -> str | None:
+    """Store a reading: upsert the document's fields and set its status; return the status
+    (``None``, storing nothing, if the worker's claim was taken over)."""
     page = _locked_page(session, work.upload_id, work.index)
+    if not _holds_claim(page, work.attempt):
+        session.rollback()
+        return None
     row = session.get(DocumentRow, work.document_id)
     assert page is not None and row is not None
     now = utcnow()
@@ -130,12 +150,21 @@ def finish_page(
     return status.value
 
 
-def fail_page(*, session: Session, upload_id: str, index: int, code: str, message: str) -> None:
-    """Mark a page and its document failed; the upload's other pages carry on."""
+def fail_page(
+    *,
+    session: Session,
+    upload_id: str,
+    index: int,
+    code: str,
+    message: str,
+    attempt: int | None = None,
+) -> bool:
+    """Mark a page and its document failed; the upload's other pages carry on. With
+    ``attempt``, only while that attempt still holds the page. Whether it was marked."""
     page = _locked_page(session, upload_id, index)
-    if page is None:
+    if page is None or (attempt is not None and not _holds_claim(page, attempt)):
         session.rollback()
-        return
+        return False
     now = utcnow()
     page.status = PageStatus.FAILED
     page.error_code = code
@@ -151,16 +180,25 @@ def fail_page(*, session: Session, upload_id: str, index: int, code: str, messag
         session.add(AuditEntry(document_id=row.id, action="fail", new={"code": code}))
     _update_progress(session, upload_id, now)
     session.commit()
+    return True
 
 
 def retry_page_later(
-    *, session: Session, upload_id: str, index: int, code: str, message: str
+    *,
+    session: Session,
+    upload_id: str,
+    index: int,
+    code: str,
+    message: str,
+    attempt: int | None = None,
 ) -> None:
-    """Put a page back to queued after a retryable error (rq will run it again)."""
+    """Put a page back to queued after a retryable error (rq will run it again). With
+    ``attempt``, only while that attempt still holds the page."""
     page = _locked_page(session, upload_id, index)
-    if page is None or page.status in TERMINAL:
+    if not _holds_claim(page, attempt):
         session.rollback()
         return
+    assert page is not None
     now = utcnow()
     page.status = PageStatus.QUEUED
     page.error_code = code

@@ -108,7 +108,7 @@ def process_page(upload_id: str, index: int) -> str:
     with session_scope(ctx.sessions) as session:
         work = start_page(session=session, upload_id=upload_id, index=index)
     if work is None:
-        log.info("page already finished upload=%s page=%s; skipping", upload_id, index)
+        log.info("page finished or claimed elsewhere upload=%s page=%s; skipping", upload_id, index)
         return "skipped"
     log.info(
         "reading upload=%s page=%s document=%s attempt=%s",
@@ -127,6 +127,15 @@ def process_page(upload_id: str, index: int) -> str:
             )
     except Exception as exc:
         return handle_failure(ctx, work, exc)
+    if status is None:
+        log.warning(
+            "claim taken over upload=%s page=%s document=%s attempt=%s; reading discarded",
+            upload_id,
+            index,
+            work.document_id,
+            work.attempt,
+        )
+        return "superseded"
     log.info(
         "read upload=%s page=%s document=%s status=%s", upload_id, index, work.document_id, status
     )
@@ -170,6 +179,7 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
                 index=work.index,
                 code=error.code,
                 message=error.message,
+                attempt=work.attempt,
             )
         raise exc
     if isinstance(error, InternalError):
@@ -177,14 +187,16 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
     else:
         log.warning("failed %s upload=%s page=%s document=%s", error.code, *ids)
     with session_scope(ctx.sessions) as session:
-        fail_page(
+        marked = fail_page(
             session=session,
             upload_id=work.upload_id,
             index=work.index,
             code=error.code,
             message=error.message,
+            attempt=work.attempt,
         )
-    hooks.page_failed(ctx.settings, ctx.sessions, work=work, code=error.code)
+    if marked:
+        hooks.page_failed(ctx.settings, ctx.sessions, work=work, code=error.code)
     if error.retryable:
         raise exc  # out of retries: let rq record the job as failed too
     return "failed"

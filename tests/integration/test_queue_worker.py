@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ocr_service.config import Settings
 from ocr_service.db.models import FieldRow, Page
+from ocr_service.db.processing import touch_pages
 from ocr_service.db.session import session_scope
 from ocr_service.errors import BlankPage, OcrEngineError
 from ocr_service.queue.enqueue import RqPageQueue, make_queue
@@ -105,6 +106,7 @@ def test_rerunning_a_page_upserts_and_never_duplicates(
         assert page is not None
         page.status = "processing"  # as if a worker died after reading
         session.commit()
+        touch_pages(session=session, pages=[(body["id"], 0)])  # reconcile queues it again
         n_fields = session.scalar(select(func.count()).select_from(FieldRow))
     assert jobs.process_page(body["id"], 0) == "verified"
     with session_scope(db_sessions) as session:
