@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import threading
 from collections.abc import Sequence
+from types import FrameType
 
+from redis import Redis
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
@@ -24,6 +29,36 @@ from ocr_service.queue.enqueue import make_queue, make_redis
 from ocr_service.queue.reconcile import ReconcileLoop
 
 log = logging.getLogger("ocr_service.worker")
+
+REDIS_WAIT_SECONDS = 2.0
+
+
+class PageWorker(SimpleWorker):
+    """A :class:`~rq.SimpleWorker` that remembers whether it was asked to stop."""
+
+    stop_asked = False
+
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_asked = True
+        super().request_stop(signum, frame)  # type: ignore[no-untyped-call]
+
+
+def wait_for_redis(connection: Redis) -> bool:
+    """Block until Redis answers (True) or SIGTERM/SIGINT arrives (False)."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+    while not stop.is_set():
+        try:
+            connection.ping()
+            return True
+        except RedisError:
+            stop.wait(REDIS_WAIT_SECONDS)
+    return False
 
 
 def run(
@@ -42,14 +77,28 @@ def run(
     rq_queues = [
         make_queue(settings.model_copy(update={"queue_name": n}), connection) for n in names
     ]
-    worker = SimpleWorker(rq_queues, connection=connection, serializer=JSONSerializer)
     loop = None
     if reconcile and not burst:
         loop = ReconcileLoop(settings=settings, sessions=ctx.sessions, connection=connection)
         loop.start()
-    log.info("worker %s on queues %s", worker.name, ",".join(names))
     try:
-        return worker.work(burst=burst, with_scheduler=True, max_jobs=max_jobs)
+        while True:
+            worker = PageWorker(rq_queues, connection=connection, serializer=JSONSerializer)
+            log.info("worker %s on queues %s", worker.name, ",".join(names))
+            try:
+                worked = worker.work(burst=burst, with_scheduler=True, max_jobs=max_jobs)
+            except RedisError as exc:  # rq's own teardown could not reach Redis
+                log.warning("worker %s lost Redis (%s)", worker.name, type(exc).__name__)
+                worked = False
+            if burst or max_jobs is not None or worker.stop_asked:
+                return worked
+            # rq's loop quits on an error it does not handle, such as Redis going away in
+            # the middle of a job; page state lives in the database, so start a new loop.
+            log.warning(
+                "worker %s stopped unexpectedly; starting again once Redis answers", worker.name
+            )
+            if not wait_for_redis(connection):
+                return worked
     finally:
         if loop is not None:
             loop.stop()
