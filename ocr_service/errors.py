@@ -32,7 +32,8 @@ API layer raises ``HTTPException``.
     └── ServiceUnavailable              service_unavailable (503, retryable)
         ├── OcrEngineError              ocr_engine_error (retryable)
         ├── JobTimeout                  job_timeout (retryable)
-        └── StorageError                storage_error
+        └── StorageError                storage_error (retryable)
+            └── StorageFull             storage_full (507, retryable)
 """
 
 from __future__ import annotations
@@ -241,4 +242,10 @@ class StorageError(ServiceUnavailable):
     """Storage could not be written or read."""
 
     code = "storage_error"
-    retryable = False
+
+
+class StorageFull(StorageError):
+    """Storage has no space left (or its quota is used up)."""
+
+    code = "storage_full"
+    http_status = 507

@@ -9,6 +9,7 @@ data folder, which several machines may share over a network filesystem.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -17,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from ocr_service.errors import NotFound, StorageError
+from ocr_service.errors import NotFound, StorageError, StorageFull
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1 << 20
@@ -29,6 +30,12 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def storage_error(message: str, exc: OSError) -> StorageError:
+    """The error for a failed storage operation: :class:`StorageFull` when out of space."""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return (StorageFull if full else StorageError)(f"{message}: {exc.strerror or exc}")
 
 
 class Storage(Protocol):
@@ -76,7 +83,7 @@ class LocalStorage:
             self.tmp.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(dir=self.tmp, prefix="in-")
         except OSError as exc:
-            raise StorageError(f"cannot create a temporary file in {self.tmp}: {exc}") from exc
+            raise storage_error("cannot create a temporary file in storage", exc) from exc
         return os.fdopen(fd, "w+b"), Path(name)
 
     def put_bytes(self, data: bytes) -> str:
@@ -92,7 +99,7 @@ class LocalStorage:
                 os.fsync(fh.fileno())
             self._publish(tmp, target)
         except OSError as exc:
-            raise StorageError(f"cannot store blob {sha256}: {exc}") from exc
+            raise storage_error(f"cannot store blob {sha256}", exc) from exc
         finally:
             tmp.unlink(missing_ok=True)
         return sha256
@@ -110,7 +117,7 @@ class LocalStorage:
                 os.fsync(fh.fileno())
             self._publish(tmp, target)
         except OSError as exc:
-            raise StorageError(f"cannot store blob {sha256}: {exc}") from exc
+            raise storage_error(f"cannot store blob {sha256}", exc) from exc
         finally:
             tmp.unlink(missing_ok=True)
         return sha256
@@ -125,7 +132,7 @@ class LocalStorage:
                 os.link(tmp, target)
             _fsync_dir(target.parent)
         except OSError as exc:
-            raise StorageError(f"cannot store blob {target.name}: {exc}") from exc
+            raise storage_error(f"cannot store blob {target.name}", exc) from exc
 
     def open(self, sha256: str) -> BinaryIO:
         try:
@@ -133,7 +140,7 @@ class LocalStorage:
         except FileNotFoundError as exc:
             raise NotFound(f"blob {sha256} is not in storage") from exc
         except OSError as exc:
-            raise StorageError(f"cannot read blob {sha256}: {exc}") from exc
+            raise storage_error(f"cannot read blob {sha256}", exc) from exc
 
     def get_bytes(self, sha256: str) -> bytes:
         with self.open(sha256) as fh:
@@ -152,7 +159,7 @@ class LocalStorage:
         try:
             self._location(sha256).unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"cannot delete blob {sha256}: {exc}") from exc
+            raise storage_error(f"cannot delete blob {sha256}", exc) from exc
 
 
 def _fsync_dir(path: Path) -> None:

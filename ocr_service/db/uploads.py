@@ -22,7 +22,7 @@ from ocr_service.auth import Principal
 from ocr_service.db.models import DocumentRow, Page, Upload, UploadStatus, new_id
 from ocr_service.errors import Conflict, FileTooLarge, InvalidValue, NotFound, TemplateNotFound
 from ocr_service.imaging.ingest import Limits, probe_file
-from ocr_service.storage import CHUNK, LocalStorage
+from ocr_service.storage import CHUNK, LocalStorage, storage_error
 from ocr_service.templates.loader import TemplateRegistry
 
 log = logging.getLogger(__name__)
@@ -93,16 +93,19 @@ def receive_upload(
     try:
         digest = hashlib.sha256()
         size = 0
-        with fh:
-            while chunk := request.stream.read(CHUNK):
-                size += len(chunk)
-                if size > limits.max_bytes:
-                    raise FileTooLarge(
-                        f"the upload is over the limit of {limits.max_bytes / 2**20:.0f} MiB",
-                        limit=limits.max_bytes,
-                    )
-                digest.update(chunk)
-                fh.write(chunk)
+        try:
+            with fh:
+                while chunk := request.stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > limits.max_bytes:
+                        raise FileTooLarge(
+                            f"the upload is over the limit of {limits.max_bytes / 2**20:.0f} MiB",
+                            limit=limits.max_bytes,
+                        )
+                    digest.update(chunk)
+                    fh.write(chunk)
+        except OSError as exc:  # a full or failing disk while the upload streams in
+            raise storage_error("cannot receive the upload", exc) from exc
         sha256 = digest.hexdigest()
         dedupe_key = f"{sha256}:{template or '*'}:{principal.key_id}"
         existing = session.scalar(select(Upload).where(Upload.dedupe_key == dedupe_key))
