@@ -1,7 +1,9 @@
 """An ASGI guard that stops reading an upload body once it passes the byte limit.
 
 Starlette spools a multipart body to disk before the route runs; without this guard an
-oversized upload would be received in full before the route could refuse it.
+oversized upload would be received in full before the route could refuse it. A body with
+a ``Content-Length`` over the limit is refused at once; a streamed (chunked) body is cut
+off where it passes the limit and answered 413 all the same.
 """
 
 from __future__ import annotations
@@ -31,17 +33,37 @@ class BodySizeLimit:
                 await self._refuse(send)
                 return
         received = 0
+        exceeded = False
+        started = False
 
         async def limited() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise self._error()
+                    # Raising here would reach FastAPI's body parser, which turns any error
+                    # into a 400; end the body instead and answer 413 ourselves.
+                    exceeded = True
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, limited, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return  # the app's answer to a cut-off body is replaced by the 413
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not exceeded or started:
+                raise
+        if exceeded and not started:
+            await self._refuse(send)
 
     def _error(self) -> FileTooLarge:
         return FileTooLarge(
