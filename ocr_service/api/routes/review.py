@@ -59,7 +59,11 @@ def task_public(task: tasks.Task) -> TaskPublic:
     "/v1/review/tasks",
     response_model=TaskList,
     summary="Open review tasks: flagged, unresolved fields of documents in needs_review",
-    responses={**ERRORS, 422: {"model": ErrorBody, "description": "unknown reason"}},
+    responses={
+        **ERRORS,
+        404: {"model": ErrorBody, "description": "unknown template (the known ids are listed)"},
+        422: {"model": ErrorBody, "description": "unknown reason"},
+    },
 )
 def list_tasks(
     services: ServicesDep,
