@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "ocr_service.cli_read",
     "ocr_service.service_cli",
     "ocr_service.cli_bench",
+    "ocr_service.cli_synth",
     "ocr_service.cli_ops",
 )
 
