@@ -94,6 +94,7 @@ def list_tasks(
             "description": "no task is free; X-Review-Remaining counts open tasks that other "
             "reviewers hold"
         },
+        404: {"model": ErrorBody, "description": "unknown template (the known ids are listed)"},
     },
 )
 def claim_task(
