@@ -26,6 +26,9 @@ INK_DELTA = 60
 """A pixel this much darker than the background is ink (text)."""
 FAINT_INK_DELTA = 40
 """The same for marks (checkboxes, circles), where faint pencil must count."""
+FAINT_TEXT_DELTA = 12
+"""Below INK_DELTA but at least this much darker (after a light blur) is faint writing:
+pencil, a dry pen. It is read, and flagged, never taken for an empty zone."""
 MIN_SPECK_AREA = 4
 """Components smaller than this are noise wherever they are."""
 ISOLATED_SPECK_AREA = 24
@@ -109,11 +112,25 @@ def line_height(mask: BoolImage) -> float:
     return float(np.median(tall))
 
 
+def has_faint_ink(gray: GrayImage) -> bool:
+    """Writing too faint for INK_DELTA: light strokes that survive a blur and speck removal."""
+    h, w = gray.shape[:2]
+    m = max(2, min(h, w) // 10)  # stay clear of residue along the cell's dropped-out borders
+    inner = gray[m : h - m, m : w - m]
+    if inner.size == 0:
+        return False
+    smooth = np.asarray(cv2.GaussianBlur(inner, (3, 3), 0), dtype=np.uint8)
+    return has_ink(clean_ink(smooth, FAINT_TEXT_DELTA))
+
+
 def prepare_text(
-    gray: GrayImage, variant: Variant = Variant.PRIMARY, target: int | None = None
+    gray: GrayImage,
+    variant: Variant = Variant.PRIMARY,
+    target: int | None = None,
+    delta: int = INK_DELTA,
 ) -> GrayImage | None:
     """The crop ready for OCR, or None when the zone holds no ink."""
-    mask = clean_ink(gray)
+    mask = clean_ink(gray, delta)
     box = ink_bbox(mask) if has_ink(mask) else None
     if box is None:
         return None

@@ -24,7 +24,7 @@ from ocr_service.reading.confidence import (
 from ocr_service.reading.document import check_document
 from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
 from ocr_service.reading.page import PageImages, crop, shrink
-from ocr_service.reading.prepare import Variant, prepare_text
+from ocr_service.reading.prepare import FAINT_TEXT_DELTA, Variant, has_faint_ink, prepare_text
 from ocr_service.reading.profiles import PSM_RAW_LINE, ocr_settings, second_settings
 from ocr_service.reading.reasons import Reason
 from ocr_service.reading.validate import Checked, check_value
@@ -39,6 +39,8 @@ BOX_INSET = 0.10
 """Share of a character box cut off each side, so its printed border's residue is left out."""
 CHAR_TARGET_HEIGHT = 48
 THIRD_LINE_HEIGHT = 40
+FAINT_CAP = 0.5
+"""Confidence ceiling of a reading taken from faint writing: always under review."""
 UNREAD = "?"
 """Stands for a box with ink that no reading could turn into a character."""
 
@@ -61,6 +63,8 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
     zone = crop(page.dropout, spec.bbox)
     image = prepare_text(zone, Variant.PRIMARY)
     if image is None:
+        if has_faint_ink(zone):
+            return read_faint(spec, zone, engine)
         return blank_result(spec)
     settings = ocr_settings(spec)
     first = Reading.take(spec, engine, image, settings)
@@ -74,6 +78,20 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
         reasons.append(Reason.READINGS_DISAGREE)
     raw = chosen.ocr.text
     return make_result(spec, checked.value, raw, confidence, reasons, checked.suggestion)
+
+
+def read_faint(spec: FieldSpec, zone: GrayImage, engine: OcrEngine) -> FieldResult:
+    """Writing too faint to trust (pencil): read it with a lower ink threshold, and flag it."""
+    image = prepare_text(zone, Variant.PRIMARY, delta=FAINT_TEXT_DELTA)
+    if image is None:
+        return blank_result(spec)
+    reading = Reading.take(spec, engine, image, ocr_settings(spec))
+    confidence = min(ocr_confidence(reading.ocr), FAINT_CAP)
+    reasons = [*reading.checked.reasons, Reason.FAINT_INK]
+    checked = reading.checked
+    return make_result(
+        spec, checked.value, reading.ocr.text, confidence, reasons, checked.suggestion
+    )
 
 
 def always_confirm(spec: FieldSpec) -> bool:

@@ -21,6 +21,7 @@ class Reason(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     INVALID_FORMAT = "invalid_format"
     READINGS_DISAGREE = "readings_disagree"
+    FAINT_INK = "faint_ink"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.OUT_OF_RANGE: "値が範囲外",
     Reason.INVALID_FORMAT: "形式として読めない",
     Reason.READINGS_DISAGREE: "2回の読み取り結果が食い違う",
+    Reason.FAINT_INK: "筆跡が薄い（鉛筆など）",
 }
 
 
