@@ -390,21 +390,32 @@ def _row_postal_phone(s: Sheet, y: int) -> int:
 def _row_address(s: Sheet, y: int) -> int:
     h = 120
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "新住所")
-    s.add(spec("address", "住所", writing_area(r), "text", required=True))
+    s.add(
+        spec("address", "住所", writing_area(r), "text", required=True, vocabulary="municipality")
+    )
     return y + h
 
 
 def _row_previous_address(s: Sheet, y: int) -> int:
     h = 120
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "前住所")
-    s.add(spec("previous_address", "前住所", writing_area(r), "text", required=True))
+    s.add(
+        spec(
+            "previous_address",
+            "前住所",
+            writing_area(r),
+            "text",
+            required=True,
+            vocabulary="municipality",
+        )
+    )
     return y + h
 
 
 def _row_honseki(s: Sheet, y: int) -> int:
     h = 100
     r = _label_and_cell(s, LEFT, MID + 150, y, h, "本　籍")
-    s.add(spec("honseki", "本籍", writing_area(r), "text"))
+    s.add(spec("honseki", "本籍", writing_area(r), "text", vocabulary="municipality"))
     r2 = _label_and_cell(s, MID + 150, RIGHT, y, h, "筆頭者")
     s.add(spec("hittousha", "筆頭者", writing_area(r2), "text"))
     return y + h
@@ -573,7 +584,9 @@ def _k_postal_phone(s: Sheet, y: int) -> int:
 def _k_address(s: Sheet, y: int) -> int:
     h = 120
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "住　所")
-    s.add(spec("address", "住所", writing_area(r), "text", required=True))
+    s.add(
+        spec("address", "住所", writing_area(r), "text", required=True, vocabulary="municipality")
+    )
     return y + h
 
 

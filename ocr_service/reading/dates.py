@@ -82,14 +82,33 @@ def clean_date_text(text: str) -> str:
     return re.sub("[ー−‐―─]", "-", text)
 
 
+_JUNK_ENDS = "-._・,:;'\"`|~_"
+_REIWA_MISREAD = re.compile(r"^[^\d昭]?和(?=\d|元)")
+"""令 in handwriting is read as 今, 念, 多, 金, or dropped by the date whitelist; 昭 is not
+confused with it. A lone 和 before the year is therefore taken as 令和, and flagged."""
+
+
+def repair_era(text: str) -> tuple[str, bool]:
+    """Drop junk at the ends; restore a misread 令 of 令和. Returns the text and whether
+    an era was restored (the value must then be flagged, never trusted)."""
+    text = text.strip(_JUNK_ENDS)
+    if text.startswith(("令和", "昭和")) or not _REIWA_MISREAD.match(text):
+        return text, False
+    return _REIWA_MISREAD.sub("令和", text, count=1), True
+
+
 def parse_date(text: str) -> Parsed:
-    """Parse a Western or era date to ISO ``YYYY-MM-DD``."""
-    text = clean_date_text(text)
+    """Parse a Western or era date to ISO ``YYYY-MM-DD``.
+
+    A restored era (see :func:`repair_era`) gives the value with ``vocabulary_corrected``.
+    """
+    text, repaired = repair_era(clean_date_text(text))
     try:
         if m := _WAREKI.match(text):
             era = _ERA_BY_KEY[m["era"]]
             year, month, day = (kanji_number(m[k]) for k in ("y", "m", "d"))
-            return accept(era.to_date(year, month, day).isoformat())
+            iso = era.to_date(year, month, day).isoformat()
+            return Parsed(iso, Reason.VOCABULARY_CORRECTED) if repaired else accept(iso)
         if m := _WESTERN.match(text):
             year, month, day = (int(m[k] or m[f"{k}8"]) for k in ("y", "m", "d"))
             return accept(dt.date(year, month, day).isoformat())

@@ -34,5 +34,8 @@ def check_postal_and_address(postal: FieldResult, address: FieldResult) -> None:
         postal.flag(check.reason)
         address.flag(check.reason)
     elif check.reason is Reason.VOCABULARY_CORRECTED:
+        # the postal code's prefecture + city replace the misread start; raw_text keeps
+        # the reading and the field stays flagged
         address.suggestion = check.suggestion
+        address.value = check.suggestion
         address.flag(check.reason)

@@ -80,10 +80,23 @@ def dashes_to_hyphen(text: str) -> str:
     return re.sub(f"[{DASH_LIKE}]", "-", text)
 
 
+_LEADING_JUNK = "_・.,:;|~'\"`-"
+_TRAILING_JUNK = "_・,:;|~'\"`"
+"""Specks and dust at a zone's edge read as punctuation; no name or address starts with
+these, nor ends with them (a trailing '.' is kept: 'Jr.')."""
+_CHOME = re.compile(r"(?<=\d)[」亅了ヿ](?=目)")
+"""丁 of 丁目 misread as a bracket-like stroke after the block number."""
+
+
+def strip_edge_junk(text: str) -> str:
+    return text.lstrip(_LEADING_JUNK + " ").rstrip(_TRAILING_JUNK + " ")
+
+
 def normalize_text(text: str) -> str:
-    """Free Japanese/English text: NFKC, spaces, dashes in numbers and after kana."""
-    text = collapse_spaces(nfkc(text))
-    text = remove_japanese_spaces(text)
+    """Free Japanese/English text: NFKC, spaces, dashes in numbers and after kana,
+    punctuation-like specks at the ends, 丁目 misreads."""
+    text = strip_edge_junk(collapse_spaces(nfkc(text)))
+    text = _CHOME.sub("丁", remove_japanese_spaces(text))
     return unify_long_vowels(unify_dashes_between_digits(text))
 
 

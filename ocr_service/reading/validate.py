@@ -9,8 +9,9 @@ Value policy:
   with ``invalid_format`` / ``invalid_date``: a value is canonical or absent;
 * a canonical value that breaks a rule (pattern, range, length, check digit) is kept
   and flagged, so the reviewer sees what was read;
-* a vocabulary near match keeps the value as read and puts the correction in
-  ``suggestion`` with ``vocabulary_corrected`` (see :mod:`ocr_service.reading.vocabulary`).
+* a vocabulary near match (or a repaired era) becomes the value, with the correction
+  also in ``suggestion``, the reading in ``raw_text`` and ``vocabulary_corrected``
+  among the reasons, so it is always flagged (see :mod:`ocr_service.reading.vocabulary`).
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     if parsed.value is None:
         return Checked(None, text, [parsed.reason or Reason.INVALID_FORMAT])
     checked = Checked(parsed.value, text, rule_failures(spec, parsed.value))
+    if parsed.reason is not None:  # a value recovered by a repair is kept, and flagged
+        checked.reasons.append(parsed.reason)
     apply_vocabulary(spec, checked)
     return checked
 
@@ -125,5 +128,8 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
     }[spec.vocabulary]
     suggestion = correct(checked.value)
     if suggestion is not None and suggestion != checked.value:
+        # the corrected value is used, recorded as such (raw_text keeps what was read,
+        # ``suggestion`` what it became) and flagged: never silently trusted
+        checked.value = suggestion
         checked.suggestion = suggestion
         checked.reasons.append(Reason.VOCABULARY_CORRECTED)

@@ -119,7 +119,8 @@ def test_validation_rules() -> None:
     assert check_value(spec(pattern=r"[A-Z]+"), "abc").reasons == ["pattern_mismatch"]
     assert check_value(spec(max_length=3), "abcd").reasons == ["invalid_format"]
     vocab = check_value(spec(vocabulary="prefecture"), "東京部")
-    assert vocab.value == "東京部"
+    assert vocab.value == "東京都"  # corrected, recorded and flagged
+    assert vocab.text == "東京部"
     assert vocab.suggestion == "東京都"
     assert vocab.reasons == ["vocabulary_corrected"]
     assert vocab.valid
@@ -159,7 +160,7 @@ def test_check_document_postal_address() -> None:
     typo = results("100-0001", "東京都千代田匹千代田1-1")
     check_document(template(), typo)
     assert typo["address"].suggestion == "東京都千代田区千代田1-1"
-    assert typo["address"].value == "東京都千代田匹千代田1-1"
+    assert typo["address"].value == "東京都千代田区千代田1-1"
     assert typo["address"].reasons == ["vocabulary_corrected"]
     assert not typo["zip"].flagged
 
