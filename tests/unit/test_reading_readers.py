@@ -105,12 +105,27 @@ def test_boxed_digits_read_box_by_box() -> None:
     for x, y, _, _ in boxes[:3]:  # the last box stays empty
         img[y + 10 : y + 30, x + 15 : x + 19] = 20
     page = PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
-    engine = ScriptedEngine(sure("1"), sure("2"), sure("3"))
+    engine = ScriptedEngine(sure("1"), sure("2"), sure("3"), sure("123"))
     field = spec(type="boxed", boxes=boxes, bbox=[0, 0, 300, 60])
     result = read_field(field, page, engine)
     assert result.value == "123"
-    assert [c.psm for c in engine.calls] == [10, 10, 10]
+    assert [c.psm for c in engine.calls] == [10, 10, 10, 7]  # each box, then the row
     assert all(c.whitelist == "0123456789" for c in engine.calls)
+    assert not result.flagged
+
+
+def test_boxed_row_reading_wins_when_it_has_one_digit_per_box() -> None:
+    img = np.full((60, 300), 250, np.uint8)
+    boxes = [[10 + 40 * i, 10, 36, 40] for i in range(3)]
+    for x, y, _, _ in boxes:
+        img[y + 10 : y + 30, x + 15 : x + 19] = 20
+    page = PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
+    # box 2 unreadable on its own (both box readings empty), the row reads all three
+    engine = ScriptedEngine(sure("1"), OcrResult(""), OcrResult(""), sure("3"), sure("193"))
+    result = read_field(spec(type="boxed", boxes=boxes, bbox=[0, 0, 300, 60]), page, engine)
+    assert result.value == "193"
+    assert "readings_disagree" in result.reasons  # the box readings did not confirm it
+    assert result.flagged
 
 
 def test_validation_rules() -> None:
