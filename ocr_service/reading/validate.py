@@ -34,7 +34,7 @@ from ocr_service.reading.formats import (
 from ocr_service.reading.normalize import normalize_for
 from ocr_service.reading.reasons import Parsed, Reason, accept
 from ocr_service.reading.vocabulary import correct_era, correct_municipality, correct_prefecture
-from ocr_service.templates.model import FieldSpec, FieldType
+from ocr_service.templates.model import FieldSpec, FieldType, Language
 
 DIGITS = "0123456789"
 
@@ -88,6 +88,8 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     if not text:
         return Checked(None, text, [Reason.REQUIRED_MISSING] if spec.required else [])
     parsed = parse_typed(spec, text)
+    if spec.type is FieldType.TEXT and spec.language is not Language.ENG:
+        parsed = repair_homoglyphs(parsed)
     if parsed.value is None:
         return Checked(None, text, [parsed.reason or Reason.INVALID_FORMAT])
     checked = Checked(parsed.value, text, rule_failures(spec, parsed.value))
@@ -95,6 +97,24 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
         checked.reasons.append(parsed.reason)
     apply_vocabulary(spec, checked)
     return checked
+
+
+_HOMOGLYPHS = {"チ": "子", "ロ": "口", "カ": "力", "エ": "工", "ニ": "二", "ト": "卜", "タ": "夕"}
+_LONE_KANA = re.compile(
+    r"(?<=[\u4e00-\u9fff])([" + "".join(_HOMOGLYPHS) + r"])(?![\u30a0-\u30ff])"
+)
+"""A single katakana right after a kanji and not followed by more katakana: in a Japanese
+name or address that is a kanji misread as its look-alike (中村花チ for 中村花子)."""
+
+
+def repair_homoglyphs(parsed: Parsed) -> Parsed:
+    """Kanji read as a katakana look-alike, restored and flagged (vocabulary_corrected)."""
+    if parsed.value is None:
+        return parsed
+    fixed = _LONE_KANA.sub(lambda m: _HOMOGLYPHS[m.group(1)], parsed.value)
+    if fixed == parsed.value:
+        return parsed
+    return Parsed(fixed, parsed.reason or Reason.VOCABULARY_CORRECTED)
 
 
 def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
