@@ -102,9 +102,7 @@ def document_dict(row: DocumentRow, fields: list[FieldRow]) -> dict[str, Any]:
         if f.suggestion is not None:
             item["suggestion"] = f.suggestion
         field_map[f.name] = item
-    error = (
-        {"code": row.error_code, "message": row.error_message or ""} if row.error_code else None
-    )
+    error = {"code": row.error_code, "message": row.error_message or ""} if row.error_code else None
     return {
         "id": row.id,
         "upload_id": row.upload_id,

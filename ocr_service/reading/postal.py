@@ -95,9 +95,11 @@ class PostalDirectory:
     def all_localities(self) -> list[Locality]:
         """Every distinct prefecture + city in the postal data."""
         with self._lock:
-            rows = self._cursor().execute(
-                "select distinct prefecture, city from postal_data"
-            ).fetchall()
+            rows = (
+                self._cursor()
+                .execute("select distinct prefecture, city from postal_data")
+                .fetchall()
+            )
         return sorted({Locality(str(p), str(c)) for p, c in rows if p and c}, key=_locality_key)
 
     def _cursor(self) -> sqlite3.Cursor:

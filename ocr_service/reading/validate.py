@@ -100,9 +100,7 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
 
 
 _HOMOGLYPHS = {"チ": "子", "ロ": "口", "カ": "力", "エ": "工", "ニ": "二", "ト": "卜", "タ": "夕"}
-_LONE_KANA = re.compile(
-    r"(?<=[\u4e00-\u9fff])([" + "".join(_HOMOGLYPHS) + r"])(?![\u30a0-\u30ff])"
-)
+_LONE_KANA = re.compile(r"(?<=[\u4e00-\u9fff])([" + "".join(_HOMOGLYPHS) + r"])(?![\u30a0-\u30ff])")
 """A single katakana right after a kanji and not followed by more katakana: in a Japanese
 name or address that is a kanji misread as its look-alike (中村花チ for 中村花子)."""
 

@@ -39,9 +39,7 @@ def test_just_over_the_limit_is_413(client: httpx.Client, api_keys: dict[str, st
     assert r.status_code == 413
 
 
-def test_too_many_pages_is_413(
-    client: httpx.Client, api_keys: dict[str, str], files: Any
-) -> None:
+def test_too_many_pages_is_413(client: httpx.Client, api_keys: dict[str, str], files: Any) -> None:
     pdf = files.pdf([files.blank(400, 560)] * 3)
     r = client.post(
         "/v1/uploads",

@@ -3,7 +3,8 @@
 Every operation in ``/openapi.json`` of the app served on loopback is called with
 generated requests, authenticated as admin (who may call everything). Promise: no 5xx,
 and every response matches the schema (declared status code, content type, body
-schema, headers). The budget (``OCR_FUZZ_EXAMPLES``, 50 per operation) takes about 20 s for both databases.
+schema, headers). The budget (``OCR_FUZZ_EXAMPLES``, 50 per operation) takes about 20 s
+for both databases.
 """
 
 from __future__ import annotations

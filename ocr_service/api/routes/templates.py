@@ -32,9 +32,7 @@ def list_templates(services: ServicesDep, principal: AnyReader) -> list[Template
     ]
 
 
-@router.get(
-    "/{template_id}", summary="The template contract", responses={**ERRORS, **NOT_FOUND}
-)
+@router.get("/{template_id}", summary="The template contract", responses={**ERRORS, **NOT_FOUND})
 def read_template(services: ServicesDep, principal: AnyReader, template_id: str) -> dict[str, Any]:
     loaded = services.registry.get(template_id)
     return loaded.template.contract(loaded.folder)
