@@ -80,6 +80,12 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
     return make_result(spec, checked.value, raw, confidence, reasons, checked.suggestion)
 
 
+def faint_mark(spec: FieldSpec, page: PageImages) -> bool:
+    """Light strokes in an unmarked box, option or signature zone (see has_faint_ink)."""
+    zones = [o.bbox for o in spec.options] if spec.type is FieldType.CHOICE else [spec.bbox]
+    return any(has_faint_ink(crop(page.dropout, zone)) for zone in zones)
+
+
 def read_faint(spec: FieldSpec, zone: GrayImage, engine: OcrEngine) -> FieldResult:
     """Writing too faint to trust (pencil): read it with a lower ink threshold, and flag it."""
     image = prepare_text(zone, Variant.PRIMARY, delta=FAINT_TEXT_DELTA)
@@ -248,6 +254,8 @@ def read_ink(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResul
     decision = readers[spec.type](spec, page)
     reasons = list(decision.reasons)
     unmarked = decision.value in (None, False) and not reasons
+    if unmarked and faint_mark(spec, page):
+        reasons.append(Reason.FAINT_INK)  # a pencil tick too light to decide: a person looks
     if spec.required and unmarked:
         reasons.append(Reason.REQUIRED_MISSING)
     if decision.confidence < threshold_for(spec):
