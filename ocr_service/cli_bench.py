@@ -19,7 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ocr_service.bench.calibrate import calibration_report, fit_thresholds, format_table
+from ocr_service.bench.calibrate import (
+    CALIBRATION_MARGIN,
+    SILENT_TARGETS,
+    calibration_report,
+    fit_thresholds,
+    format_table,
+)
 from ocr_service.bench.report import write_report
 from ocr_service.bench.runner import (
     DEFAULT_TEMPLATES,
@@ -147,7 +153,8 @@ def calibrate(config: BenchConfig, registry: TemplateRegistry, out: Path) -> int
     run = run_bench(config, registry)
     write_raw(run, out)
     current = {t.value: v for t, v in DEFAULT_THRESHOLDS.items()}
-    result = fit_thresholds(run.outcomes, current=current)
+    targets = {style: share * CALIBRATION_MARGIN for style, share in SILENT_TARGETS.items()}
+    result = fit_thresholds(run.outcomes, targets=targets, current=current)
     report = calibration_report(result, seed=config.seed, pages=config.pages, level=config.level)
     failed = sum(1 for p in run.pages if any(t.error for t in p.timings.values()))
     report["pages_failed"] = failed

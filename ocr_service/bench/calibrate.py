@@ -27,6 +27,9 @@ from ocr_service.bench.metrics import PIPELINE, FieldOutcome
 LOW_CONFIDENCE = "low_confidence"
 GRID = tuple(round(i / 100, 2) for i in range(101))
 SILENT_TARGETS: dict[str, float] = {"print": 0.003, "handwriting": 0.01}
+CALIBRATION_MARGIN = 0.75
+"""Fit to this share of the targets. A fit that only just met them on its own seed
+(0.30 % print) came out at 0.32 % on the evaluation seed: the margin absorbs that."""
 
 
 @dataclass(frozen=True)

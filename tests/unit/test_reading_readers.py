@@ -105,13 +105,27 @@ def test_boxed_digits_read_box_by_box() -> None:
     for x, y, _, _ in boxes[:3]:  # the last box stays empty
         img[y + 10 : y + 30, x + 15 : x + 19] = 20
     page = PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
-    engine = ScriptedEngine(sure("1"), sure("2"), sure("3"), sure("123"))
+    # the row read twice (gray, then binarized) agrees on one digit per inked box: done
+    engine = ScriptedEngine(sure("123"), sure("123"))
     field = spec(type="boxed", boxes=boxes, bbox=[0, 0, 300, 60])
     result = read_field(field, page, engine)
     assert result.value == "123"
-    assert [c.psm for c in engine.calls] == [10, 10, 10, 7]  # each box, then the row
+    assert [c.psm for c in engine.calls] == [7, 7]
     assert all(c.whitelist == "0123456789" for c in engine.calls)
     assert not result.flagged
+
+
+def test_boxed_digits_fall_back_to_box_by_box() -> None:
+    img = np.full((60, 300), 250, np.uint8)
+    boxes = [[10 + 40 * i, 10, 36, 40] for i in range(4)]
+    for x, y, _, _ in boxes[:3]:  # the last box stays empty
+        img[y + 10 : y + 30, x + 15 : x + 19] = 20
+    page = PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
+    # the row gives two digits for three inked boxes: each box is read, then the row again
+    engine = ScriptedEngine(sure("12"), sure("1"), sure("2"), sure("3"), sure("12"))
+    result = read_field(spec(type="boxed", boxes=boxes, bbox=[0, 0, 300, 60]), page, engine)
+    assert result.value == "123"
+    assert [c.psm for c in engine.calls] == [7, 10, 10, 10, 7]
 
 
 def test_boxed_row_reading_wins_when_it_has_one_digit_per_box() -> None:
@@ -120,8 +134,11 @@ def test_boxed_row_reading_wins_when_it_has_one_digit_per_box() -> None:
     for x, y, _, _ in boxes:
         img[y + 10 : y + 30, x + 15 : x + 19] = 20
     page = PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
-    # box 2 unreadable on its own (both box readings empty), the row reads all three
-    engine = ScriptedEngine(sure("1"), OcrResult(""), OcrResult(""), sure("3"), sure("193"))
+    # a weak row reading; box 2 unreadable on its own (both box readings empty); the row
+    # read again has all three digits
+    engine = ScriptedEngine(
+        sure("193", 0.6), sure("1"), OcrResult(""), OcrResult(""), sure("3"), sure("193")
+    )
     result = read_field(spec(type="boxed", boxes=boxes, bbox=[0, 0, 300, 60]), page, engine)
     assert result.value == "193"
     assert "readings_disagree" in result.reasons  # the box readings did not confirm it
