@@ -176,11 +176,17 @@ def build_matcher(descriptors: npt.NDArray[np.uint8]) -> cv2.FlannBasedMatcher:
 
 
 def _match(
-    ref: Reference, pts: npt.NDArray[np.float32], desc: npt.NDArray[np.uint8]
+    ref: Reference,
+    pts: npt.NDArray[np.float32],
+    desc: npt.NDArray[np.uint8],
+    exhaustive: bool = False,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     if len(desc) < 8 or len(ref.descriptors) < 8:
         return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
-    knn = ref.matcher.knnMatch(desc, k=2)
+    if exhaustive:  # exact (and deterministic) nearest neighbours; ~6x slower than LSH
+        knn = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(desc, ref.descriptors, k=2)
+    else:
+        knn = ref.matcher.knnMatch(desc, k=2)
     src: list[int] = []
     dst: list[int] = []
     for pair in knn:
@@ -206,7 +212,12 @@ def _ransac(
     h, mask = cv2.findHomography(src, dst, method, threshold, maxIters=5000, confidence=0.999)
     if h is None or mask is None:
         return None, np.zeros(len(src), bool)
-    return np.asarray(h, np.float64), mask.ravel().astype(bool)
+    inliers = mask.ravel().astype(bool)
+    if inliers.sum() >= 8:  # polish: least squares over every inlier
+        polished, _ = cv2.findHomography(src[inliers], dst[inliers], 0)
+        if polished is not None:
+            h = polished
+    return np.asarray(h, np.float64), inliers
 
 
 def _scale_matrix(s: float) -> Matrix:
@@ -230,12 +241,14 @@ def scan_features(scan_gray: GrayImage) -> ScanFeatures:
     return ScanFeatures(scale=scale, keypoints=pts, descriptors=desc, shape=scan_gray.shape)
 
 
-def coarse_homography(features: ScanFeatures, ref: Reference) -> tuple[Matrix | None, int, int]:
+def coarse_homography(
+    features: ScanFeatures, ref: Reference, *, exhaustive: bool = False
+) -> tuple[Matrix | None, int, int]:
     """Full-resolution scan->reference homography from ORB features, inliers, matches.
 
     The first robust method whose fit is plausible wins; else the first fit found.
     """
-    src, dst = _match(ref, features.keypoints, features.descriptors)
+    src, dst = _match(ref, features.keypoints, features.descriptors, exhaustive)
     first: tuple[Matrix | None, int, int] = (None, 0, len(src))
     for method in ROBUST_METHODS:
         h_small, mask = _ransac(src, dst, threshold=4.0, method=method)
@@ -370,8 +383,18 @@ def register(
     ``coarse_fit`` is a :func:`coarse_homography` result already computed (when
     classifying among templates), so it is not computed twice.
     """
+    features = features or scan_features(scan_gray)
     if coarse_fit is None:
-        coarse_fit = coarse_homography(features or scan_features(scan_gray), ref)
+        coarse_fit = coarse_homography(features, ref)
+    try:
+        return _register_from(scan_gray, ref, coarse_fit)
+    except TemplateMismatch:
+        # The LSH index is approximate and built at random: about one page in a few hundred
+        # got a coarse fit too far off for the fine pass. Exact matching settles it.
+        return _register_from(scan_gray, ref, coarse_homography(features, ref, exhaustive=True))
+
+
+def _register_from(scan_gray: GrayImage, ref: Reference, coarse_fit: Coarse) -> Registration:
     coarse, inliers, matches = coarse_fit
     if coarse is None or inliers < MIN_INLIERS or not plausible(coarse, scan_gray.shape, ref):
         raise TemplateMismatch(
@@ -382,6 +405,9 @@ def register(
     fine, error, used = refine(scan_gray, coarse, ref)
     if not plausible(fine, scan_gray.shape, ref):
         fine, error = coarse, math.nan
+    elif used < MIN_ANCHOR_SHARE * len(ref.anchors) and used >= 12:
+        # a coarse fit a little too far off: the landmarks found pull it closer; go again
+        fine, error, used = refine(scan_gray, fine, ref)
     share = used / max(len(ref.anchors), 1)
     if len(ref.anchors) >= 24 and share < MIN_ANCHOR_SHARE:
         raise TemplateMismatch(

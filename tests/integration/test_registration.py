@@ -150,3 +150,23 @@ def test_a_sibling_form_in_the_same_style_is_refused(source: str, target: str) -
         register(scan, own)  # its own template accepts it
         with pytest.raises(TemplateMismatch):
             register(scan, ref)
+
+
+def test_a_coarse_fit_too_far_off_is_recovered() -> None:
+    """The approximate (LSH) matching once gave a plausible fit ~20 px off on a light scan;
+    the fine pass then found few landmarks. Exact matching must take over, not refuse."""
+    registry = TemplateRegistry()
+    loaded = registry.get("jp_tennyu")
+    ref_img = cv2.imread(str(loaded.reference_path(1)), cv2.IMREAD_GRAYSCALE)
+    ref = build_reference("jp_tennyu", np.asarray(ref_img, np.uint8))
+    sample = generate(loaded, seed=631, font_style="print", degrade_level="light")
+    scan = to_gray(sample.image)
+    assert sample.homography is not None
+    truth = np.linalg.inv(sample.homography)  # scan -> reference
+    shifted = np.array([[1, 0, 25], [0, 1, -20], [0, 0, 1]], np.float64) @ truth
+    reg = register(scan, ref, coarse_fit=(shifted, 500, 800))
+    corners = np.array([[[100.0, 100.0]], [[1500.0, 2200.0]]])
+    back = cv2.perspectiveTransform(
+        cv2.perspectiveTransform(corners, sample.homography), reg.homography
+    )
+    assert float(np.abs(back - corners).max()) < 1.0
