@@ -165,7 +165,12 @@ class Reader:
             sink.write("deskewed", dbg.deskew(oriented, reg.skew))
 
         t = time.perf_counter()
-        registered = flatten_background(warp(gray, reg.homography, entry.reference.size))
+        warped = (
+            reg.warped
+            if reg.warped is not None
+            else warp(gray, reg.homography, entry.reference.size)
+        )
+        registered = flatten_background(warped)
         clean = drop_out_form(registered, entry.mask)
         timings["dropout"] = time.perf_counter() - t
         sink.write("registered", registered)
