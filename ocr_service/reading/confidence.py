@@ -55,8 +55,9 @@ fitted on seed 99, refitted after the boxed-row, era-repair and vocabulary chang
 fewest flags that keep wrong-and-unflagged fields within 75 % of the targets (0.3 % of
 print and 1 % of handwritten fields), for a margin on unseen pages. EMAIL is the
 exception: the fit said 0.00 on its 149 e-mail fields, but on the 200 of the evaluation
-run (seed 2024) that let 6 % through wrong; it keeps the earlier fit, 0.97. 0.00 means the confidence alone is not worth a flag for that
-type (validation still flags: dates, phones and postal codes are parsed and checked).
+run (seed 2024) that let 6 % through wrong; it keeps the earlier fit, 0.97. 0.00 means
+the confidence alone is not worth a flag for that type (validation still flags: dates,
+phones and postal codes are parsed and checked).
 NUMBER is not on the generated forms: left as it was."""
 
 
