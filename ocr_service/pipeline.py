@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -310,14 +310,3 @@ def _document(pages: list[PageReading]) -> Document:
         pages=[r.info for r in pages],
         fields=ordered,
     )
-
-
-def iter_readings(
-    reader: Reader, path: Path, *, template_id: str | None
-) -> Iterator[PageReading | PageError]:
-    """Every page's reading, or its page error, in order."""
-    for index, image in iter_pages(path, reader.limits):
-        try:
-            yield reader.read_image(image, template_id=template_id, source_page=index)
-        except PageError as exc:
-            yield exc

@@ -19,7 +19,7 @@ that the warped scan actually has ink on).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -81,7 +81,6 @@ class Registration:
     rotation: float
     skew: float
     anchors_used: int = 0
-    notes: list[str] = field(default_factory=list)
     warped: GrayImage | None = None
     """The scan warped into reference geometry (kept so the pipeline need not warp again)."""
 

