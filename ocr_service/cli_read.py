@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from ocr_service.errors import CorruptFile
 from ocr_service.imaging.ingest import Limits, probe_file
+from ocr_service.ocr.engines import DEFAULT_ENGINE, ENGINE_NAMES
 from ocr_service.pipeline import Reader
 from ocr_service.results import Document
 from ocr_service.templates.loader import TemplateRegistry
@@ -23,7 +24,12 @@ def register(sub: Any) -> None:
     p.add_argument("--template", default=None, help="template id (default: classify each page)")
     p.add_argument("--json", action="store_true", help="print the JSON contract")
     p.add_argument("--debug-dir", type=Path, default=None, help="write each stage's image here")
-    p.add_argument("--engine", default="tesserocr", choices=["tesserocr", "pytesseract"])
+    p.add_argument(
+        "--engine",
+        default=DEFAULT_ENGINE,
+        choices=ENGINE_NAMES,
+        help="hybrid: PP-OCR for text lines, Tesseract for boxes and blocks (default)",
+    )
     p.add_argument("--templates-dir", type=Path, default=None)
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_read)

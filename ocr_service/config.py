@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     """The feed hides rows younger than this, so slower transactions commit before a poller
     moves its cursor past them."""
     lease_minutes: int = Field(default=5, gt=0)
-    engine_name: str = "tesserocr"
+    engine_name: str = "hybrid"
+    """``hybrid`` (PP-OCR for lines + Tesseract; default), ``tesserocr`` or ``pytesseract``."""
 
     log_format: Literal["text", "json"] = "text"
     """``json``: one JSON object per log line (ts, level, logger, msg, ids)."""

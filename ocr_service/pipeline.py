@@ -37,7 +37,7 @@ from ocr_service.imaging.register import (
     warp,
 )
 from ocr_service.ocr.base import OcrEngine
-from ocr_service.ocr.tesseract import create_engine
+from ocr_service.ocr.engines import DEFAULT_ENGINE, create_engine
 from ocr_service.reading.page import PageImages
 from ocr_service.reading.readers import check_document, read_field
 from ocr_service.results import Document, FieldResult, PageInfo
@@ -99,7 +99,7 @@ class Reader:
         *,
         registry: TemplateRegistry | None = None,
         engine: OcrEngine | None = None,
-        engine_name: str = "tesserocr",
+        engine_name: str = DEFAULT_ENGINE,
         limits: Limits | None = None,
     ) -> None:
         self.registry = registry or TemplateRegistry()

@@ -9,12 +9,22 @@ failure raises :class:`ocr_service.errors.OcrEngineError`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 GrayImage = npt.NDArray[np.uint8]
+
+
+class Recognizer(StrEnum):
+    """Which model a reading asks for. An engine without the asked-for model reads
+    with the one it has (see :func:`reads_lines`)."""
+
+    TESSERACT = "tesseract"
+    LINE = "line"
+    """A text-line recognizer (PP-OCR): one line of print or handwriting."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class OcrSettings:
     psm: int = 7
     """Page-segmentation mode: 7 one line, 6 a block, 8 one word, 10 one character."""
     whitelist: str | None = None
+    recognizer: Recognizer = Recognizer.TESSERACT
 
 
 @dataclass(frozen=True)
@@ -52,3 +63,10 @@ class OcrEngine(Protocol):
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         """Read one crop."""
         ...
+
+
+def reads_lines(engine: OcrEngine) -> bool:
+    """True when ``engine`` has a line recognizer of its own (``recognizers`` attribute),
+    so a LINE reading and a TESSERACT reading are two independent opinions."""
+    recognizers: frozenset[Recognizer] = getattr(engine, "recognizers", frozenset())
+    return Recognizer.LINE in recognizers

@@ -84,7 +84,7 @@ class PpOcrLineEngine:
 
     @cached_property
     def _session(self) -> Any:
-        import onnxruntime as ort  # type: ignore[import-untyped]  # heavy; workers only
+        import onnxruntime as ort  # heavy; workers only
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = self._threads

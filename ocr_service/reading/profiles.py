@@ -10,8 +10,9 @@ model is the better digit and Latin reader.
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 
-from ocr_service.ocr.base import OcrSettings
+from ocr_service.ocr.base import OcrSettings, Recognizer
 from ocr_service.templates.model import FieldSpec, FieldType
 
 PSM_BLOCK = 6
@@ -73,3 +74,28 @@ def second_settings(first: OcrSettings) -> OcrSettings:
     japanese = "jpn" in first.language
     psm = PSM_RAW_LINE if first.psm == PSM_LINE and not japanese else first.psm
     return OcrSettings(language=first.language, psm=psm, whitelist=first.whitelist)
+
+
+LINE_TYPES = frozenset(
+    {
+        FieldType.TEXT,
+        FieldType.KANA,
+        FieldType.DIGITS,
+        FieldType.NUMBER,
+        FieldType.DATE,
+        FieldType.POSTAL_CODE,
+        FieldType.PHONE,
+        FieldType.EMAIL,
+    }
+)
+
+
+def reads_as_line(spec: FieldSpec) -> bool:
+    """Single-line text-like fields go to the line recognizer first (when the engine has
+    one); multi-line blocks and an explicit non-line ``psm`` stay with Tesseract."""
+    return spec.type in LINE_TYPES and not spec.multiline and spec.psm in (None, PSM_LINE)
+
+
+def line_settings(spec: FieldSpec) -> OcrSettings:
+    """The line recognizer's reading: the same whitelist, a LINE reading."""
+    return replace(ocr_settings(spec), recognizer=Recognizer.LINE)

@@ -1,0 +1,45 @@
+"""Build the OCR engine by name; the hybrid engine routes each reading to its model.
+
+- ``hybrid`` (default): single text lines go to the PP-OCR line recognizer
+  (:mod:`ocr_service.ocr.ppocr`), everything else (character boxes, multi-line blocks)
+  and every explicit Tesseract reading to tesserocr. The readers use the two as
+  independent opinions.
+- ``tesserocr`` / ``pytesseract``: Tesseract only (the line readings are Tesseract's).
+"""
+
+from __future__ import annotations
+
+from ocr_service.errors import InvalidValue
+from ocr_service.ocr import tesseract
+from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, Recognizer
+from ocr_service.ocr.ppocr import PpOcrLineEngine
+
+DEFAULT_ENGINE = "hybrid"
+
+
+class HybridEngine:
+    """PP-OCR for LINE readings, Tesseract for the rest."""
+
+    name = "hybrid"
+    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE})
+
+    def __init__(self, boxes: OcrEngine | None = None, lines: OcrEngine | None = None) -> None:
+        self.tesseract = boxes or tesseract.create_engine("tesserocr")
+        self.lines = lines or PpOcrLineEngine()
+
+    def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
+        if settings.recognizer is Recognizer.LINE:
+            return self.lines.read(image, settings)
+        return self.tesseract.read(image, settings)
+
+
+ENGINE_NAMES = (HybridEngine.name, *tesseract.ENGINES)
+
+
+def create_engine(name: str = DEFAULT_ENGINE) -> OcrEngine:
+    """``hybrid`` (default), ``tesserocr`` or ``pytesseract``."""
+    if name == HybridEngine.name:
+        return HybridEngine()
+    if name in tesseract.ENGINES:
+        return tesseract.create_engine(name)
+    raise InvalidValue(f"unknown OCR engine {name!r}", known=list(ENGINE_NAMES))
