@@ -53,6 +53,27 @@ the gap between surname and given name 1.05-1.98."""
 LONE_DASH_GAP = 0.6
 LONE_DASHES = frozenset("ー-－—―‐")
 
+UNCOVERED_INK = 0.8
+"""Ink reaching this many line heights beyond the first or last character's frames
+means a character may be missing: that end's confidence drops to UNCOVERED_CONFIDENCE.
+Measured on 330 correctly read lines: at most 0.54 on the left and 0.49 on the right
+(99th percentile), since CTC places a character at its middle, not its edge."""
+UNCOVERED_CONFIDENCE = 0.3
+NAME_VARIANTS = frozenset("髙﨑德濵瀨")
+"""Outside JIS X 0208 but common in names (cp932's extensions)."""
+OLD_FORMS = frozenset(
+    "亞惡壓圍爲醫壹飮隱營榮衞驛圓鹽應歐毆櫻奧溫價假會壞懷繪擴覺學嶽樂勸卷歡觀關陷"
+    "巖顏歸氣僞戲犧舊據擧峽挾狹曉區驅勳徑莖惠溪經繼鷄縣儉劍劔險圈檢權顯驗嚴廣效"
+    "恆黃鑛號國黑濟齋劑雜參慘棧蠶贊殘絲齒兒辭濕實舍寫釋壽收從澁獸縱肅處緖敍奬將"
+    "燒稱證乘剩壤孃條淨狀疊讓釀觸寢愼晉眞盡圖粹醉隨髓數樞聲靜齊攝竊專淺潛纖踐錢"
+    "禪雙壯搜插爭總聰莊裝騷增藏臟屬續墮體對帶滯臺瀧擇澤單擔膽團彈斷癡遲晝蟲鑄廳"
+    "聽敕鎭遞鐵轉點傳黨盜燈當鬪獨讀屆繩貳惱腦霸廢拜賣麥發髮拔蠻祕濱甁拂佛竝變邊"
+    "辨瓣辯舖步寶豐沒飜萬滿默彌藥譯豫餘與譽搖樣謠來賴亂覽龍兩獵綠壘淚勵禮隸靈齡"
+    "戀爐勞樓祿錄灣橫穗鄉"
+)
+"""Old (pre-1949) forms of kanji whose new forms are in use (旧字体)."""
+OLD_FORM_WEIGHT = 0.05
+
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -80,7 +101,7 @@ class PpOcrLineEngine:
         self._model = model
         self._threads = threads
         self._lock = threading.Lock()
-        self._masks: dict[str, npt.NDArray[np.bool_]] = {}
+        self._priors: dict[str, FloatArray] = {}
 
     @cached_property
     def _session(self) -> Any:
@@ -102,19 +123,25 @@ class PpOcrLineEngine:
         meta = self._session.get_modelmeta().custom_metadata_map
         return ["", *meta["character"].splitlines(), " "]
 
-    def allowed(self, settings: OcrSettings) -> npt.NDArray[np.bool_] | None:
-        """The classes a reading may use: the whitelist's, else for Japanese the
-        characters of JIS X 0208 and its Windows extensions (cp932)."""
-        key = settings.whitelist or ("cp932" if "jpn" in settings.language else "")
+    def prior(self, settings: OcrSettings) -> FloatArray | None:
+        """Per-class weights applied before decoding (None: all 1).
+
+        A whitelist keeps its characters (and the blank). Japanese keeps what a Japanese
+        form can hold: JIS X 0208 (shift_jis) and the name variants of
+        :data:`NAME_VARIANTS`, with the old forms of :data:`OLD_FORMS` down-weighted to
+        :data:`OLD_FORM_WEIGHT`: the model spreads a glyph between 増 and 增, and in
+        today's Japanese the new form is far likelier; a clearly written old form still
+        wins.
+        """
+        key = settings.whitelist or ("jpn" if "jpn" in settings.language else "")
         if not key:
             return None
         with self._lock:
-            mask = self._masks.get(key)
-            if mask is None:
-                keep = usable_in_japanese if not settings.whitelist else set(key).__contains__
-                mask = np.array([i == 0 or keep(c) for i, c in enumerate(self.classes)])
-                self._masks[key] = mask
-        return mask
+            weights = self._priors.get(key)
+            if weights is None:
+                weights = class_weights(self.classes, settings.whitelist)
+                self._priors[key] = weights
+        return weights
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         if image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS:
@@ -124,19 +151,35 @@ class PpOcrLineEngine:
             probs = self._session.run(None, {"x": batch})[0][0]
         except Exception as exc:
             raise OcrEngineError(f"PP-OCR recognizer failed: {exc}") from exc
-        mask = self.allowed(settings)
-        if mask is not None:
-            probs = np.where(mask, probs, 0.0)
+        weights = self.prior(settings)
+        if weights is not None:
+            probs = probs * weights
             probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9)
         chars = decode(probs, self.classes)
+        chars = mark_uncovered_ink(image, chars, probs.shape[0])
         return with_spaces(chars, gap_widths(image, chars, probs.shape[0]))
 
 
+def class_weights(classes: list[str], whitelist: str | None) -> FloatArray:
+    if whitelist:
+        keep = set(whitelist)
+        return np.array(
+            [1.0 if i == 0 or c in keep else 0.0 for i, c in enumerate(classes)], dtype=np.float32
+        )
+    weights = [
+        1.0 if i == 0 else OLD_FORM_WEIGHT if c in OLD_FORMS else float(usable_in_japanese(c))
+        for i, c in enumerate(classes)
+    ]
+    return np.array(weights, dtype=np.float32)
+
+
 def usable_in_japanese(char: str) -> bool:
-    """Written in Japanese: encodable in cp932. The model also knows simplified and
-    traditional Chinese forms (増 vs 增, 横 vs 橫), which a Japanese form never holds."""
+    """JIS X 0208 (shift_jis) or a name variant. The model also knows simplified and
+    traditional Chinese forms (增 for 増, 橫 for 横), which Japanese forms do not use."""
+    if char in NAME_VARIANTS or char == " ":
+        return True
     try:
-        char.encode("cp932")
+        char.encode("shift_jis")
     except UnicodeEncodeError:
         return False
     return True
@@ -172,6 +215,28 @@ def decode(probs: FloatArray, classes: list[str]) -> Decoded:
             out.append((classes[k], p, t, t))
         previous = k
     return [(c, p, a, b) for c, p, a, b in out if c != " "]
+
+
+def mark_uncovered_ink(image: GrayImage, chars: Decoded, frames: int) -> Decoded:
+    """Lower the edge confidence when ink lies well beyond the first or last character.
+
+    A character the model dropped at a line's end otherwise leaves a confident, short
+    reading (佐々木桃子 read as 佐々木桃 at 1.00)."""
+    if not chars:
+        return chars
+    columns = np.flatnonzero(np.count_nonzero(image < DARK_LEVEL, axis=0) > 0)
+    if columns.size == 0:
+        return chars
+    per_frame = image.shape[1] / frames
+    reach = UNCOVERED_INK * max(1, ink_height(image))
+    out = list(chars)
+    if (columns[-1] - (chars[-1][3] + 1) * per_frame) > reach:
+        c, p, a, b = out[-1]
+        out[-1] = (c, min(p, UNCOVERED_CONFIDENCE), a, b)
+    if (chars[0][2] * per_frame - columns[0]) > reach:
+        c, p, a, b = out[0]
+        out[0] = (c, min(p, UNCOVERED_CONFIDENCE), a, b)
+    return out
 
 
 def gap_widths(image: GrayImage, chars: Decoded, frames: int) -> list[float]:

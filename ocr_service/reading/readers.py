@@ -10,7 +10,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, reads_lines
+from ocr_service.ocr.base import (
+    GrayImage,
+    OcrEngine,
+    OcrResult,
+    OcrSettings,
+    Recognizer,
+    reads_lines,
+)
 from ocr_service.reading.confidence import (
     BLANK_CONFIDENCE,
     SECOND_READING_BELOW,
@@ -227,10 +234,11 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if is_digit_boxes(spec):
         confirmed = confirmed_row(spec, page, engine)
         if confirmed is not None:
-            checked = check_value(spec, confirmed.text)
-            confidence = combine(ocr_confidence(confirmed), valid=checked.valid, agreement=True)
+            row, agreement = confirmed
+            checked = check_value(spec, row.text)
+            confidence = combine(ocr_confidence(row), valid=checked.valid, agreement=agreement)
             return make_result(
-                spec, checked.value, confirmed.text, confidence, checked.reasons, checked.suggestion
+                spec, checked.value, row.text, confidence, checked.reasons, checked.suggestion
             )
     reads = [
         read_box(crop(page.dropout, shrink(box, BOX_INSET, minimum=2)), settings, engine)
@@ -240,7 +248,8 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if not inked:
         return blank_result(spec)
     box_text = "".join(char for char, _, _ in inked)
-    line = read_box_row(spec, page, engine) if is_digit_boxes(spec) else None
+    recognizer = Recognizer.LINE if reads_lines(engine) else Recognizer.TESSERACT
+    line = read_box_row(spec, page, engine, recognizer) if is_digit_boxes(spec) else None
     if line is not None and len(line.text) == len(inked):
         agreed = all(a == b for a, b in zip(line.text, box_text, strict=True))
         checked = check_value(spec, line.text)
@@ -259,30 +268,48 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     return make_result(spec, checked.value, box_text, confidence, reasons, checked.suggestion)
 
 
-def confirmed_row(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> OcrResult | None:
-    """The row reading when it has one confident digit per inked box and a second reading
-    of the row (binarized) agrees; else None."""
+def confirmed_row(
+    spec: FieldSpec, page: PageImages, engine: OcrEngine
+) -> tuple[OcrResult, bool | None] | None:
+    """The row reading, when it has one digit per inked box and can be trusted, with
+    whether a second reading agreed; else None (the boxes are read one by one).
+
+    With a line recognizer: its valid row with every digit at least LINE_CONFIDENT
+    stands alone, and Tesseract's row reading can confirm a less sure one. Otherwise a
+    confident Tesseract row confirmed by a second Tesseract reading (binarized)."""
     inked = sum(
         has_ink(clean_ink(crop(page.dropout, shrink(box, BOX_INSET, minimum=2))))
         for box in spec.boxes
     )
     if inked == 0:
         return None
+    line = read_box_row(spec, page, engine, Recognizer.LINE) if reads_lines(engine) else None
+    whole = line is not None and len(line.text) == inked
+    if whole and line is not None and line.min_confidence >= LINE_CONFIDENT:
+        if check_value(spec, line.text).valid:
+            return line, None
     first = read_box_row(spec, page, engine)
+    if whole and line is not None and first is not None and first.text == line.text:
+        return line, True
     if first is None or len(first.text) != inked or first.min_confidence < SECOND_READING_BELOW:
         return None
-    second = read_box_row(spec, page, engine, Variant.ALTERNATE)
-    return first if second is not None and second.text == first.text else None
+    second = read_box_row(spec, page, engine, variant=Variant.ALTERNATE)
+    return (first, True) if second is not None and second.text == first.text else None
 
 
 def read_box_row(
-    spec: FieldSpec, page: PageImages, engine: OcrEngine, variant: Variant = Variant.PRIMARY
+    spec: FieldSpec,
+    page: PageImages,
+    engine: OcrEngine,
+    recognizer: Recognizer = Recognizer.TESSERACT,
+    variant: Variant = Variant.PRIMARY,
 ) -> OcrResult | None:
     """The whole row of boxes (their borders dropped out) read as one line of digits."""
     image = prepare_text(crop(page.dropout, spec.bbox), variant, target=CHAR_TARGET_HEIGHT)
     if image is None:
         return None
-    result = engine.read(image, replace(ocr_settings(spec), psm=PSM_LINE))
+    settings = replace(ocr_settings(spec), psm=PSM_LINE, recognizer=recognizer)
+    result = engine.read(image, settings)
     kept = [
         (c, p) for c, p in zip(result.text, result.char_confidences, strict=False) if c.isdigit()
     ]
