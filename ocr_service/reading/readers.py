@@ -285,9 +285,9 @@ def confirmed_row(
         return None
     line = read_box_row(spec, page, engine, Recognizer.LINE) if reads_lines(engine) else None
     whole = line is not None and len(line.text) == inked
-    if whole and line is not None and line.min_confidence >= LINE_CONFIDENT:
-        if check_value(spec, line.text).valid:
-            return line, None
+    sure = whole and line is not None and line.min_confidence >= LINE_CONFIDENT
+    if sure and line is not None and check_value(spec, line.text).valid:
+        return line, None
     first = read_box_row(spec, page, engine)
     if whole and line is not None and first is not None and first.text == line.text:
         return line, True
