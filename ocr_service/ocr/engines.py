@@ -1,9 +1,9 @@
 """Build the OCR engine by name; the hybrid engine routes each reading to its model.
 
-- ``hybrid`` (default): single text lines go to the PP-OCR line recognizer
-  (:mod:`ocr_service.ocr.ppocr`), everything else (character boxes, multi-line blocks)
-  and every explicit Tesseract reading to tesserocr. The readers use the two as
-  independent opinions.
+- ``hybrid`` (default): LINE readings (text lines, multi-line blocks cut into lines,
+  rows of digit boxes) go to the PP-OCR line recognizer (:mod:`ocr_service.ocr.ppocr`);
+  every other reading (single character boxes, the Tesseract second opinion) to
+  tesserocr. The readers use the two as independent opinions.
 - ``tesserocr`` / ``pytesseract``: Tesseract only (the line readings are Tesseract's).
 """
 

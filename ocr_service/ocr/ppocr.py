@@ -18,8 +18,8 @@ For Japanese (no whitelist) the characters are limited to those a Japanese form 
 hold (cp932: JIS X 0208 and the Windows extensions), so a simplified or traditional
 Chinese form of a kanji (增, 橫) is never read.
 
-Multi-line crops (``psm`` 6) are not this engine's job: the routing engine sends them
-to Tesseract.
+A block (``psm`` 6, a multi-line field) is cut into lines at blank rows, and each
+line read alone.
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ OLD_FORMS = frozenset(
 )
 """Old (pre-1949) forms of kanji whose new forms are in use (旧字体)."""
 OLD_FORM_WEIGHT = 0.05
+
+PSM_BLOCK = 6
+MIN_BAND = 0.4
+LINE_PAD = 6
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -144,6 +148,23 @@ class PpOcrLineEngine:
         return weights
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
+        """One line; a block (``psm`` 6) is cut into its lines, read one by one and
+        joined with newlines."""
+        if image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS:
+            return EMPTY
+        if settings.psm != PSM_BLOCK:
+            return self.read_line(image, settings)
+        readings = [self.read_line(band, settings) for band in split_lines(image)]
+        readings = [r for r in readings if r.text]
+        text = "\n".join(r.text for r in readings)
+        confidences: list[float] = []
+        for n, r in enumerate(readings):
+            if n:
+                confidences.append(min(r.char_confidences, default=0.0))
+            confidences.extend(r.char_confidences)
+        return OcrResult(text, tuple(confidences))
+
+    def read_line(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         if image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS:
             return EMPTY
         batch, _ = to_input(image)
@@ -158,6 +179,33 @@ class PpOcrLineEngine:
         chars = decode(probs, self.classes)
         chars = mark_uncovered_ink(image, chars, probs.shape[0])
         return with_spaces(chars, gap_widths(image, chars, probs.shape[0]))
+
+
+def split_lines(image: GrayImage) -> list[GrayImage]:
+    """The text lines of a block: bands of inked rows, split at blank rows.
+
+    Bands under :data:`MIN_BAND` of the tallest (a dot, a stray stroke) join the band
+    nearest them rather than being read alone."""
+    rows = np.count_nonzero(image < DARK_LEVEL, axis=1) > 0
+    bands: list[list[int]] = []
+    for y, filled in enumerate(rows.tolist()):
+        if filled and bands and bands[-1][1] == y:
+            bands[-1][1] = y + 1
+        elif filled:
+            bands.append([y, y + 1])
+    if len(bands) <= 1:
+        return [image]
+    tallest = max(b - a for a, b in bands)
+    merged: list[list[int]] = []
+    for band in bands:
+        small = band[1] - band[0] < MIN_BAND * tallest
+        if merged and (small or merged[-1][1] - merged[-1][0] < MIN_BAND * tallest):
+            merged[-1][1] = band[1]
+        else:
+            merged.append(band)
+    pad = LINE_PAD
+    h = image.shape[0]
+    return [image[max(0, a - pad) : min(h, b + pad)] for a, b in merged]
 
 
 def class_weights(classes: list[str], whitelist: str | None) -> FloatArray:

@@ -88,6 +88,33 @@ _CHOME = re.compile(r"(?<=\d)[」亅了ヿ](?=目)")
 """丁 of 丁目 misread as a bracket-like stroke after the block number."""
 
 
+_SMALL_TO_LARGE = dict(
+    zip("ャュョァィゥェォゃゅょぁぃぅぇぉ", "ヤユヨアイウエオやゆよあいうえお", strict=True)
+)
+_YOON_BEFORE = frozenset("キシチニヒミリギジヂビピきしちにひみりぎじぢびぴ")
+"""Kana a small ャ/ュ/ョ can follow (拗音)."""
+_SMALL_VOWEL_BEFORE = frozenset("フヴウテデシチジツトドクグスズふうてでしちじつとどくぐすず")
+"""Kana a small ァ/ィ/ゥ/ェ/ォ can follow (ファ, ティ, ウィ, シェ, ...)."""
+
+
+def fix_small_kana(text: str) -> str:
+    """A small kana where Japanese spelling cannot have one becomes its full-size form.
+
+    A recognizer often confuses ヨ and ョ (size is all that tells them apart); a small
+    ョ at the start of a word or after ウ (スズキ ョウコ, イシィ) is impossible, so only that
+    direction is corrected. シヨウ vs ショウ, where both are spellings, is left alone."""
+    out: list[str] = []
+    for i, char in enumerate(text):
+        large = _SMALL_TO_LARGE.get(char)
+        if large is not None:
+            before = text[i - 1] if i else ""
+            allowed = _YOON_BEFORE if large in "ヤユヨやゆよ" else _SMALL_VOWEL_BEFORE
+            if before not in allowed:
+                char = large
+        out.append(char)
+    return "".join(out)
+
+
 def strip_edge_junk(text: str) -> str:
     return text.lstrip(_LEADING_JUNK + " ").rstrip(_TRAILING_JUNK + " ")
 
@@ -95,7 +122,7 @@ def strip_edge_junk(text: str) -> str:
 def normalize_text(text: str) -> str:
     """Free Japanese/English text: NFKC, spaces, dashes in numbers and after kana,
     punctuation-like specks at the ends, 丁目 misreads."""
-    text = strip_edge_junk(collapse_spaces(nfkc(text)))
+    text = fix_small_kana(strip_edge_junk(collapse_spaces(nfkc(text))))
     text = _CHOME.sub("丁", remove_japanese_spaces(text))
     return unify_long_vowels(unify_dashes_between_digits(text))
 
@@ -104,7 +131,7 @@ def normalize_kana(text: str, script: Literal["katakana", "hiragana"] = "katakan
     """Kana text in one script; long-vowel marks unified; single spaces kept."""
     text = collapse_spaces(nfkc(text))
     text = to_katakana(text) if script == "katakana" else to_hiragana(text)
-    return unify_long_vowels(text)
+    return fix_small_kana(unify_long_vowels(text))
 
 
 def normalize_compact(text: str) -> str:

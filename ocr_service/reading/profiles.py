@@ -91,9 +91,10 @@ LINE_TYPES = frozenset(
 
 
 def reads_as_line(spec: FieldSpec) -> bool:
-    """Single-line text-like fields go to the line recognizer first (when the engine has
-    one); multi-line blocks and an explicit non-line ``psm`` stay with Tesseract."""
-    return spec.type in LINE_TYPES and not spec.multiline and spec.psm in (None, PSM_LINE)
+    """Text-like fields go to the line recognizer first (when the engine has one); it
+    cuts a multi-line block into lines. An explicit one-word or raw ``psm`` stays with
+    Tesseract."""
+    return spec.type in LINE_TYPES and spec.psm in (None, PSM_LINE, PSM_BLOCK)
 
 
 def line_settings(spec: FieldSpec) -> OcrSettings:

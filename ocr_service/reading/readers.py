@@ -63,6 +63,9 @@ LINE_CONFIDENT = 0.97
 CHAR_TARGET_HEIGHT = 48
 THIRD_LINE_HEIGHT = 40
 FAINT_CAP = 0.5
+FAINT_JUNK_BELOW = 0.6
+"""A faint reading with a mean character confidence under this is taken for noise (a
+speckled blank zone read as を or ゃ): no value, still flagged faint_ink."""
 """Confidence ceiling of a reading taken from faint writing: always under review."""
 UNREAD = "?"
 """Stands for a box with ink that no reading could turn into a character."""
@@ -150,13 +153,16 @@ def read_faint(spec: FieldSpec, zone: GrayImage, engine: OcrEngine) -> FieldResu
     image = prepare_text(zone, Variant.PRIMARY, delta=FAINT_TEXT_DELTA)
     if image is None:
         return blank_result(spec)
-    reading = Reading.take(spec, engine, image, ocr_settings(spec))
+    line = reads_lines(engine) and reads_as_line(spec)
+    settings = line_settings(spec) if line else ocr_settings(spec)
+    reading = Reading.take(spec, engine, image, settings)
     confidence = min(ocr_confidence(reading.ocr), FAINT_CAP)
     reasons = [*reading.checked.reasons, Reason.FAINT_INK]
     checked = reading.checked
-    return make_result(
-        spec, checked.value, reading.ocr.text, confidence, reasons, checked.suggestion
-    )
+    value = checked.value
+    if reading.ocr.mean_confidence < FAINT_JUNK_BELOW:
+        value = None  # speckle read as a kana or two is no value; the flag stays
+    return make_result(spec, value, reading.ocr.text, confidence, reasons, checked.suggestion)
 
 
 def always_confirm(spec: FieldSpec) -> bool:
