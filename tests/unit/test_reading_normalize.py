@@ -37,3 +37,11 @@ def test_compact_for_numeric_types() -> None:
     assert normalize_for(FieldType.PHONE, "090 1234 5678") == "09012345678"
     assert normalize_for(FieldType.EMAIL, "ａ ＠ｂ．ｊｐ") == "a@b.jp"
     assert normalize_for(FieldType.KANA, "やまだ", kana="katakana") == "ヤマダ"
+
+
+def test_impossible_small_kana_become_full_size() -> None:
+    assert normalize_kana("タカハシ ョウコ") == "タカハシ ヨウコ"
+    assert normalize_kana("ヤマダ ショウタ") == "ヤマダ ショウタ"  # ショ is a spelling
+    assert normalize_kana("フィリップ") == "フィリップ"
+    assert normalize_text("田中さゅり") == "田中さゆり"
+    assert normalize_text("タカハシ ョウコ") == "タカハシヨウコ"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings
+from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings, Recognizer
 from ocr_service.reading.page import PageImages
 from ocr_service.reading.readers import check_document, read_field
 from ocr_service.reading.validate import check_value
@@ -199,3 +199,52 @@ def test_check_document_postal_address() -> None:
     unknown = results("000-0000", "東京都千代田区")
     check_document(template(), unknown)
     assert unknown["zip"].reasons == ["postal_code_unknown"]
+
+
+class ScriptedHybrid(ScriptedEngine):
+    """A scripted engine that, like the hybrid engine, has a line recognizer."""
+
+    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE})
+
+
+def test_line_reading_sure_and_valid_stands_alone() -> None:
+    engine = ScriptedHybrid(sure("山田太郎", 0.99))
+    result = read_field(spec(), inked_page(), engine)
+    assert result.value == "山田太郎"
+    assert not result.flagged
+    assert [c.recognizer for c in engine.calls] == [Recognizer.LINE]
+
+
+def test_doubtful_line_reading_confirmed_by_tesseract() -> None:
+    engine = ScriptedHybrid(sure("山田太郎", 0.8), sure("山田太郎", 0.7))
+    result = read_field(spec(), inked_page(), engine)
+    assert result.value == "山田太郎"
+    assert [c.recognizer for c in engine.calls] == [Recognizer.LINE, Recognizer.TESSERACT]
+    assert result.confidence > 0.8
+
+
+def test_doubtful_line_reading_contradicted_is_flagged() -> None:
+    engine = ScriptedHybrid(sure("山田太郎", 0.8), sure("山田大郎", 0.9), sure("山出太郎", 0.8))
+    result = read_field(spec(), inked_page(), engine)
+    assert result.flagged
+    assert "readings_disagree" in result.reasons
+    assert [c.recognizer for c in engine.calls][2] == Recognizer.LINE
+
+
+def test_line_majority_of_three_settles_it() -> None:
+    engine = ScriptedHybrid(sure("山田太郎", 0.8), sure("山田大郎", 0.9), sure("山田太郎", 0.9))
+    result = read_field(spec(), inked_page(), engine)
+    assert result.value == "山田太郎"
+    assert "readings_disagree" not in result.reasons
+
+
+def test_boxed_row_sure_from_the_line_recognizer_needs_no_more() -> None:
+    img = np.full((60, 300), 250, np.uint8)
+    boxes = [[10 + 40 * i, 10, 36, 40] for i in range(4)]
+    for x, y, _, _ in boxes[:3]:
+        img[y + 10 : y + 30, x + 15 : x + 19] = 20
+    page = PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool))
+    engine = ScriptedHybrid(sure("123"))
+    result = read_field(spec(type="boxed", boxes=boxes), page, engine)
+    assert result.value == "123"
+    assert [c.recognizer for c in engine.calls] == [Recognizer.LINE]

@@ -1,0 +1,141 @@
+"""The PP-OCR line recognizer and the hybrid engine on rendered crops (the real model)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr_service.errors import InvalidValue, OcrEngineError
+from ocr_service.ocr.base import EMPTY, OcrResult, OcrSettings, Recognizer, reads_lines
+from ocr_service.ocr.engines import HybridEngine, create_engine
+from ocr_service.ocr.ppocr import (
+    OLD_FORM_WEIGHT,
+    PpOcrLineEngine,
+    class_weights,
+    find_model,
+    mark_uncovered_ink,
+    split_lines,
+    usable_in_japanese,
+)
+from ocr_service.ocr.tesseract import TesserocrEngine
+
+pytestmark = pytest.mark.integration
+
+NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+KLEE = "/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf"
+LINE = OcrSettings("jpn", 7, recognizer=Recognizer.LINE)
+
+
+def render(text: str, size: int = 40, font: str = NOTO, gap: int = 0) -> np.ndarray:
+    """One line; ``gap`` extra pixels after each space."""
+    face = ImageFont.truetype(font, size)
+    image = Image.new("L", (int(size * 1.2 * len(text)) + 40 + gap * 4, size * 2), 255)
+    draw = ImageDraw.Draw(image)
+    x = 20.0
+    for ch in text:
+        if ch == " ":
+            x += size * 0.5 + gap
+            continue
+        draw.text((x, size // 3), ch, font=face, fill=0)
+        x += draw.textlength(ch, font=face) + 2
+    return np.array(image)
+
+
+@pytest.fixture(scope="module")
+def engine() -> PpOcrLineEngine:
+    return PpOcrLineEngine()
+
+
+def test_model_ships_in_the_installed_package() -> None:
+    assert find_model().is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "font"),
+    [
+        ("山田太郎", NOTO),
+        ("東京都千代田区丸の内1-9-1", NOTO),
+        ("佐々木くみ子", KLEE),
+        ("横浜市港北区新横浜", KLEE),
+    ],
+)
+def test_reads_japanese_lines(engine: PpOcrLineEngine, text: str, font: str) -> None:
+    result = engine.read(render(text, font=font), LINE)
+    assert result.text == text
+    assert len(result.char_confidences) == len(result.text)
+    assert result.min_confidence > 0.5
+
+
+def test_whitelist_limits_the_characters(engine: PpOcrLineEngine) -> None:
+    digits = OcrSettings("eng", 7, "0123456789", Recognizer.LINE)
+    result = engine.read(render("AB12"), digits)
+    assert set(result.text) <= set("0123456789")
+    assert "12" in result.text
+
+
+def test_wide_gap_is_a_space_narrow_ones_are_not(engine: PpOcrLineEngine) -> None:
+    result = engine.read(render("ヤマダ タロウ", gap=40), LINE)
+    assert result.text == "ヤマダ タロウ"
+
+
+def test_blank_crop_is_empty(engine: PpOcrLineEngine) -> None:
+    assert engine.read(np.full((60, 300), 255, np.uint8), LINE) == EMPTY
+
+
+def test_block_is_read_line_by_line(engine: PpOcrLineEngine) -> None:
+    block = np.vstack([render("就職のため"), render("転居します")])
+    result = engine.read(block, OcrSettings("jpn", 6, recognizer=Recognizer.LINE))
+    assert result.text.split("\n") == ["就職のため", "転居します"]
+    assert len(result.char_confidences) == len(result.text)
+    assert len(split_lines(block)) == 2
+
+
+def test_missing_model_is_an_engine_error() -> None:
+    broken = PpOcrLineEngine(model=Path("/nonexistent/model.onnx"))
+    with pytest.raises(OcrEngineError):
+        broken.read(render("山田"), LINE)
+
+
+def test_japanese_prior_excludes_chinese_forms_and_down_weights_old_ones() -> None:
+    classes = ["", "増", "这", "澤", "沢", "A", " "]
+    weights = class_weights(classes, None)
+    assert weights.tolist()[:5] == [1.0, 1.0, 0.0, pytest.approx(OLD_FORM_WEIGHT), 1.0]
+    assert not usable_in_japanese("这")  # simplified Chinese
+    assert usable_in_japanese("髙")  # a name variant outside JIS X 0208
+    assert class_weights(classes, "0123").tolist() == [1, 0, 0, 0, 0, 0, 0]
+
+
+def test_ink_beyond_the_last_character_lowers_its_confidence() -> None:
+    image = np.full((48, 400), 255, np.uint8)
+    image[10:38, 20:60] = 0
+    image[10:38, 300:340] = 0  # a second character the reading does not account for
+    chars = [("山", 0.99, 3, 6)]  # frames of 8 px: the character spans x 24..56
+    lowered = mark_uncovered_ink(image, chars, frames=50)
+    assert lowered[0][1] < 0.5
+    image[10:38, 300:340] = 255
+    assert mark_uncovered_ink(image, chars, frames=50)[0][1] == 0.99
+
+
+class Fixed:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def read(self, image: np.ndarray, settings: OcrSettings) -> OcrResult:
+        return OcrResult(self.name, (1.0,) * len(self.name))
+
+
+def test_hybrid_routes_line_readings_to_the_line_model() -> None:
+    hybrid = HybridEngine(boxes=Fixed("tess"), lines=Fixed("line"))
+    crop = render("山")
+    assert hybrid.read(crop, LINE).text == "line"
+    assert hybrid.read(crop, OcrSettings("jpn", 10)).text == "tess"
+    assert reads_lines(hybrid)
+    assert not reads_lines(TesserocrEngine())
+
+
+def test_engine_names() -> None:
+    assert create_engine().name == "hybrid"
+    assert create_engine("tesserocr").name == "tesserocr"
+    with pytest.raises(InvalidValue):
+        create_engine("nope")
