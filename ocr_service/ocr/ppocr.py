@@ -10,9 +10,10 @@ The model reads one line: a crop is scaled to 48 px high, normalized to [-1, 1] 
 decoded greedily (CTC: best class per frame, repeats merged, blanks dropped). A
 character's confidence is its best frame probability, renormalized over the classes
 the whitelist allows (a whitelist masks the other classes before decoding, so a date
-field can only yield date characters). The model emits no space between Japanese
-words; a space is put back where the crop has an ink gap wider than
-:data:`SPACE_GAP` line heights between two characters.
+field can only yield date characters). The model's spaces are kept for Latin
+text; between Japanese words it rarely emits one, so for Japanese a space is put where
+the crop has an ink gap wider than :data:`SPACE_GAP` line heights between two
+characters (and the model's own spaces are dropped).
 
 For Japanese (no whitelist) the characters are limited to those a Japanese form can
 hold (cp932: JIS X 0208 and the Windows extensions), so a simplified or traditional
@@ -177,6 +178,8 @@ class PpOcrLineEngine:
             probs = probs * weights
             probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9)
         chars = decode(probs, self.classes)
+        if "jpn" in settings.language:  # its spaces in Japanese are unreliable: gaps decide
+            chars = [c for c in chars if c[0] != " "]
         chars = mark_uncovered_ink(image, chars, probs.shape[0])
         return with_spaces(chars, gap_widths(image, chars, probs.shape[0]))
 
@@ -262,7 +265,7 @@ def decode(probs: FloatArray, classes: list[str]) -> Decoded:
         elif k != 0:
             out.append((classes[k], p, t, t))
         previous = k
-    return [(c, p, a, b) for c, p, a, b in out if c != " "]
+    return out
 
 
 def mark_uncovered_ink(image: GrayImage, chars: Decoded, frames: int) -> Decoded:
