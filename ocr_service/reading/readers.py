@@ -143,11 +143,7 @@ def read_line(
     if alternate is None:
         return first, False
     third = Reading.take(spec, engine, alternate, line_settings(spec))
-    for candidate in (first, check):
-        if third.key and candidate.key == third.key:
-            return candidate, None
-    best = first if first.checked.valid or not check.checked.valid else check
-    return best, False
+    return settle(first, check, third)
 
 
 def faint_mark(spec: FieldSpec, page: PageImages) -> bool:
@@ -223,6 +219,12 @@ def second_opinion(
     if third_image is None:
         return first, False
     third = Reading.take(spec, engine, third_image, second_settings(settings))
+    return settle(first, second, third)
+
+
+def settle(first: Reading, second: Reading, third: Reading) -> tuple[Reading, bool | None]:
+    """After two disagreeing readings: the one the third agrees with (None: a majority
+    settled it), else the first valid one, with False (the readings disagree)."""
     for candidate in (first, second):
         if third.key and candidate.key == third.key:
             return candidate, None
