@@ -18,6 +18,10 @@ import numpy.typing as npt
 GrayImage = npt.NDArray[np.uint8]
 
 
+PSM_BLOCK = 6
+"""Tesseract's page-segmentation mode for a block of lines (a multi-line field)."""
+
+
 class Recognizer(StrEnum):
     """Which model a reading asks for. An engine without the asked-for model reads
     with the one it has (see :func:`reads_lines`)."""

@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ocr_service.errors import OcrEngineError
-from ocr_service.ocr.base import EMPTY, GrayImage, OcrResult, OcrSettings
+from ocr_service.ocr.base import EMPTY, PSM_BLOCK, GrayImage, OcrResult, OcrSettings
 
 MODEL_FILE = "PP-OCRv6_rec_small.onnx"
 MODEL_PACKAGE = "rapidocr"
@@ -75,7 +75,6 @@ OLD_FORMS = frozenset(
 """Old (pre-1949) forms of kanji whose new forms are in use (旧字体)."""
 OLD_FORM_WEIGHT = 0.05
 
-PSM_BLOCK = 6
 MIN_BAND = 0.4
 LINE_PAD = 6
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 import string
 from dataclasses import replace
 
-from ocr_service.ocr.base import OcrSettings, Recognizer
+from ocr_service.ocr.base import PSM_BLOCK, OcrSettings, Recognizer
 from ocr_service.templates.model import FieldSpec, FieldType
 
-PSM_BLOCK = 6
 PSM_LINE = 7
 PSM_CHAR = 10
 PSM_RAW_LINE = 13
