@@ -78,13 +78,6 @@ def config_from(args: argparse.Namespace) -> BenchConfig:
     if args.pages < 1:
         raise InvalidValue("--pages must be at least 1")
     styles = FONT_STYLES if args.font_style == "both" else (args.font_style,)
-    for tid in args.template or ():
-        if tid not in DEFAULT_TEMPLATES:
-            log.warning(
-                "the generator fills %s with Japanese sample values (names, addresses), "
-                "so its numbers say little about that form",
-                tid,
-            )
     return BenchConfig(
         pages=args.pages,
         seed=args.seed,

@@ -97,11 +97,22 @@ def repair_era(text: str) -> tuple[str, bool]:
     return _REIWA_MISREAD.sub("令和", text, count=1), True
 
 
-def parse_date(text: str) -> Parsed:
+_YEAR_LAST = re.compile(r"^(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})$")
+
+
+def parse_date(text: str, order: str = "ymd") -> Parsed:
     """Parse a Western or era date to ISO ``YYYY-MM-DD``.
 
+    ``order`` ``mdy`` or ``dmy`` also reads a year-last date (06/01/2024) that way.
     A restored era (see :func:`repair_era`) gives the value with ``vocabulary_corrected``.
     """
+    if order != "ymd" and (m := _YEAR_LAST.match(clean_date_text(text))):
+        first, second = int(m["a"]), int(m["b"])
+        month, day = (first, second) if order == "mdy" else (second, first)
+        try:
+            return accept(dt.date(int(m["y"]), month, day).isoformat())
+        except ValueError:
+            return reject(Reason.INVALID_DATE)
     text, repaired = repair_era(clean_date_text(text))
     try:
         if m := _WAREKI.match(text):

