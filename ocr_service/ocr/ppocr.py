@@ -51,6 +51,8 @@ SPACE_GAP = 0.95
 """An ink gap between two characters at least this many line heights wide is a space.
 Measured on 37 generated kana names: gaps between the characters of a word 0.06-0.80,
 the gap between surname and given name 1.05-1.98."""
+LATIN_SPACE_GAP = 0.6
+LATIN_SPURIOUS_GAP = 0.15
 LONE_DASH_GAP = 0.6
 LONE_DASHES = frozenset("ー-－—―‐")
 
@@ -180,7 +182,8 @@ class PpOcrLineEngine:
         if "jpn" in settings.language:  # its spaces in Japanese are unreliable: gaps decide
             chars = [c for c in chars if c[0] != " "]
         chars = mark_uncovered_ink(image, chars, probs.shape[0])
-        return with_spaces(chars, gap_widths(image, chars, probs.shape[0]))
+        gaps = gap_widths(image, chars, probs.shape[0])
+        return with_spaces(chars, gaps, latin="jpn" not in settings.language)
 
 
 def split_lines(image: GrayImage) -> list[GrayImage]:
@@ -316,17 +319,27 @@ def ink_height(image: GrayImage) -> int:
     return int(rows[-1] - rows[0] + 1) if rows.size else int(image.shape[0])
 
 
-def with_spaces(chars: Decoded, gaps: list[float]) -> OcrResult:
+def with_spaces(chars: Decoded, gaps: list[float], *, latin: bool = False) -> OcrResult:
     """Text with a space at every wide ink gap; a dash standing alone in a gap is a space
-    (a speck or the form's residue between two words, never a long-vowel mark)."""
+    (a speck or the form's residue between two words, never a long-vowel mark).
+
+    ``latin``: the model's own spaces are kept where there is some gap (at least
+    :data:`LATIN_SPURIOUS_GAP`), and a gap of :data:`LATIN_SPACE_GAP` is a space too.
+    Measured on 143 word spaces of generated W-9 lines: all at least 0.29 line heights.
+    """
+    wide = LATIN_SPACE_GAP if latin else SPACE_GAP
     kept: list[tuple[str, float]] = []
     for i, (char, conf, _, _) in enumerate(chars):
         before = gaps[i - 1] if i > 0 else 0.0
         after = gaps[i] if i < len(gaps) else 0.0
+        if char == " ":
+            if max(before, after) >= LATIN_SPURIOUS_GAP and kept and kept[-1][0] != " ":
+                kept.append((" ", conf))
+            continue
         if char in LONE_DASHES and min(before, after) >= LONE_DASH_GAP:
             kept.append((" ", conf))
             continue
-        if before >= SPACE_GAP and kept and kept[-1][0] != " ":
+        if before >= wide and kept and kept[-1][0] != " ":
             kept.append((" ", min(conf, kept[-1][1])))
         kept.append((char, conf))
     while kept and kept[-1][0] == " ":
