@@ -62,24 +62,14 @@ LINE_CONFIDENT = 0.97
 """A line-recognizer reading with no character under this needs no second opinion."""
 
 
-def tesseract_confirms(spec: FieldSpec) -> bool:
-    """E-mail and English text: Tesseract always checks the line reading.
-
-    Latin text is Tesseract's strength, and the line recognizer can drop a letter at
-    full confidence (kondohanako read as kondohaako at 1.00, Denise Luna as Denise Lun
-    at 0.98). A sure reading Tesseract contradicts is flagged."""
-    english_text = spec.type is FieldType.TEXT and spec.language is Language.ENG
-    return spec.type is FieldType.EMAIL or english_text
-
-
 CHAR_TARGET_HEIGHT = 48
 THIRD_LINE_HEIGHT = 40
 FAINT_CAP = 0.5
+"""Confidence ceiling of a reading taken from faint writing: always under review."""
 FAINT_JUNK_BELOW = 0.6
 """A faint reading with a mean character confidence under this, or with no letter or
 digit at all (★), is taken for noise on a speckled blank zone: no value, still
 flagged faint_ink."""
-"""Confidence ceiling of a reading taken from faint writing: always under review."""
 UNREAD = "?"
 """Stands for a box with ink that no reading could turn into a character."""
 
@@ -153,6 +143,16 @@ def read_line(
         return first, False
     third = Reading.take(spec, engine, alternate, line_settings(spec))
     return settle(first, check, third)
+
+
+def tesseract_confirms(spec: FieldSpec) -> bool:
+    """E-mail and English text: Tesseract always checks the line reading.
+
+    Latin text is Tesseract's strength, and the line recognizer can drop a letter at
+    full confidence (kondohanako read as kondohaako at 1.00, Denise Luna as Denise Lun
+    at 0.98). A sure reading Tesseract contradicts is flagged."""
+    english_text = spec.type is FieldType.TEXT and spec.language is Language.ENG
+    return spec.type is FieldType.EMAIL or english_text
 
 
 def faint_mark(spec: FieldSpec, page: PageImages) -> bool:
