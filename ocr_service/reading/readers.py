@@ -60,8 +60,6 @@ BOX_INSET = 0.10
 """Share of a character box cut off each side, so its printed border's residue is left out."""
 LINE_CONFIDENT = 0.97
 """A line-recognizer reading with no character under this needs no second opinion."""
-
-
 CHAR_TARGET_HEIGHT = 48
 THIRD_LINE_HEIGHT = 40
 FAINT_CAP = 0.5
