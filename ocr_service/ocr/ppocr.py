@@ -118,6 +118,9 @@ class PpOcrLineEngine:
         options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # no arena: buffers go back after each call, so a worker's memory does not keep
+        # the high-water mark of its widest line (same speed: 21.6 vs 21.4 ms a line)
+        options.enable_cpu_mem_arena = False
         path = self._model or find_model()
         try:
             return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

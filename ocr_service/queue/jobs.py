@@ -6,11 +6,13 @@ Imported by worker processes only: it loads the pipeline (OpenCV, Tesseract). Th
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -104,6 +106,32 @@ def encode_png(image: npt.NDArray[np.uint8]) -> bytes:
 
 def process_page(upload_id: str, index: int) -> str:
     """Read page ``index`` (0-based) of an upload; return the document status."""
+    try:
+        return _process_page(upload_id, index)
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand the heap freed by a page back to the OS (glibc's ``malloc_trim``).
+
+    Without it a worker's RSS swung by about 150 MB from page to page (freed page images
+    and model buffers kept in glibc's arenas); measured over 120 pages in one process:
+    flat at 814 MB with it, 863-940 MB without. A no-op where glibc is absent."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _process_page(upload_id: str, index: int) -> str:
     ctx = context()
     with session_scope(ctx.sessions) as session:
         work = start_page(session=session, upload_id=upload_id, index=index)
