@@ -120,6 +120,9 @@ def strip_edge_junk(text: str) -> str:
     return text.lstrip(_LEADING_JUNK + " ").rstrip(_TRAILING_JUNK + " ")
 
 
+_SPECK_BETWEEN_JAPANESE = re.compile(rf"(?<=[{_JP}])[.,](?=[{_JP}])|(?<=[{_JP}])\s?[.,]+$")
+"""An ASCII dot or comma between two Japanese characters, or after the last one, is a
+speck (福田.結衣, 小林涼平.): Japanese text writes 、 and 。, which are kept."""
 _DASH_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z])\s?[\u2010-\u2015\u2212]\s?(?=[A-Za-z])")
 
 
@@ -129,6 +132,7 @@ def normalize_text(text: str) -> str:
     text = fix_small_kana(strip_edge_junk(collapse_spaces(nfkc(text))))
     text = _DASH_BETWEEN_LETTERS.sub("-", text)  # Robinson—Johnson
     text = _CHOME.sub("丁", remove_japanese_spaces(text))
+    text = _SPECK_BETWEEN_JAPANESE.sub("", text)
     return unify_long_vowels(unify_dashes_between_digits(text))
 
 

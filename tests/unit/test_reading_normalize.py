@@ -51,3 +51,10 @@ def test_kana_specks_beside_spaces_and_at_the_ends_are_dropped() -> None:
     assert normalize_kana("サトウ ・ソウタロウ") == "サトウ ソウタロウ"
     assert normalize_kana("ヤマモト ミキ 。") == "ヤマモト ミキ"
     assert normalize_kana("ジョン・スミス") == "ジョン・スミス"  # a real middle dot stays
+
+
+def test_ascii_specks_in_japanese_text_are_dropped() -> None:
+    assert normalize_text("福田.結衣") == "福田結衣"
+    assert normalize_text("小林涼平 .") == "小林涼平"
+    assert normalize_text("転勤のため、新住所へ") == "転勤のため、新住所へ"  # 、 is Japanese
+    assert normalize_text("Walker Jr.") == "Walker Jr."
