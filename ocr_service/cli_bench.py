@@ -16,6 +16,7 @@ import logging
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,12 @@ def register(sub: Any) -> None:
     p.add_argument("--no-baseline", action="store_true", help="read with the pipeline only")
     p.add_argument("--templates-dir", type=Path, default=None)
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument(
+        "--by-field",
+        action="store_true",
+        help="calibrate: fit one threshold per template field (for a template's own "
+        "'threshold:' entries) instead of one per field type",
+    )
     p.set_defaults(func=cmd_bench)  # fmt: skip
 
 
@@ -99,7 +106,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for tid in config.templates:
         registry.get(tid)  # fail early on an unknown id
     if args.action == "calibrate":
-        return calibrate(config, registry, args.out)
+        return calibrate(config, registry, args.out, by_field=args.by_field)
     run = run_bench(config, registry)
     write_raw(run, args.out)
     summary = summarize_run(run)
@@ -142,12 +149,30 @@ def started_from_command_line() -> bool:
     return program in ("ocr-service", "cli.py") and "bench" in sys.argv[1:]
 
 
-def calibrate(config: BenchConfig, registry: TemplateRegistry, out: Path) -> int:
+def calibrate(
+    config: BenchConfig, registry: TemplateRegistry, out: Path, *, by_field: bool = False
+) -> int:
+    """Fit review thresholds on a generated set.
+
+    By type (default): the per-type defaults; fields whose template sets its own
+    ``threshold`` are left out, since the defaults do not apply to them. ``by_field``:
+    one threshold per ``template.field``, for the templates' own entries."""
     run = run_bench(config, registry)
     write_raw(run, out)
-    current = {t.value: v for t, v in DEFAULT_THRESHOLDS.items()}
+    own = {
+        (tid, spec.name): spec.threshold
+        for tid in config.templates
+        for spec in registry.get(tid).template.fields
+        if spec.threshold is not None
+    }
+    if by_field:
+        outcomes = [replace(o, field_type=f"{o.template}.{o.field}") for o in run.outcomes]
+        current = {f"{tid}.{name}": v for (tid, name), v in own.items() if v is not None}
+    else:
+        outcomes = [o for o in run.outcomes if (o.template, o.field) not in own]
+        current = {t.value: v for t, v in DEFAULT_THRESHOLDS.items()}
     targets = {style: share * CALIBRATION_MARGIN for style, share in SILENT_TARGETS.items()}
-    result = fit_thresholds(run.outcomes, targets=targets, current=current)
+    result = fit_thresholds(outcomes, targets=targets, current=current)
     report = calibration_report(result, seed=config.seed, pages=config.pages, level=config.level)
     failed = sum(1 for p in run.pages if any(t.error for t in p.timings.values()))
     report["pages_failed"] = failed

@@ -184,12 +184,15 @@ def calibration_report(result: FitResult, *, seed: int, pages: int, level: str) 
 
 
 def format_table(result: FitResult) -> str:
-    lines = [f"{'type':<12} {'now':>5} {'fitted':>6} {'fields':>6} {'flagged':>8}  silent by style"]
+    w = max([12, *(len(t) for t in result.thresholds)])
+    lines = [
+        f"{'type':<{w}} {'now':>5} {'fitted':>6} {'fields':>6} {'flagged':>8}  silent by style"
+    ]
     for f in result.thresholds.values():
         now = "-" if f.current_threshold is None else f"{f.current_threshold:.2f}"
         silent = ", ".join(f"{k} {100 * v:.2f}%" for k, v in f.silent_share.items())
         lines.append(
-            f"{f.field_type:<12} {now:>5} {f.threshold:>6.2f} {f.fields:>6} "
+            f"{f.field_type:<{w}} {now:>5} {f.threshold:>6.2f} {f.fields:>6} "
             f"{100 * f.flagged_share:>7.2f}%  {silent}"
         )
     silent = ", ".join(f"{k} {100 * v:.2f}%" for k, v in result.silent_share.items())
