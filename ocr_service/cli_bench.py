@@ -159,7 +159,7 @@ def calibrate(
     one threshold per ``template.field``, for the templates' own entries."""
     run = run_bench(config, registry)
     write_raw(run, out)
-    own = {
+    own: dict[tuple[str, str], float] = {
         (tid, spec.name): spec.threshold
         for tid in config.templates
         for spec in registry.get(tid).template.fields
@@ -167,7 +167,7 @@ def calibrate(
     }
     if by_field:
         outcomes = [replace(o, field_type=f"{o.template}.{o.field}") for o in run.outcomes]
-        current = {f"{tid}.{name}": v for (tid, name), v in own.items() if v is not None}
+        current = {f"{tid}.{name}": v for (tid, name), v in own.items()}
     else:
         outcomes = [o for o in run.outcomes if (o.template, o.field) not in own]
         current = {t.value: v for t, v in DEFAULT_THRESHOLDS.items()}

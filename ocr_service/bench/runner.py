@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TEMPLATES = ("jp_kyufukin", "jp_tennyu", "irs_w9")
 """Every shipped template: the generator writes English values into English fields."""
-"""The generator fills these with meaningful values; it fills irs_w9 with Japanese ones."""
 FONT_STYLES = ("print", "handwriting")
 WARMUP_SEED_OFFSET = 7_919
 

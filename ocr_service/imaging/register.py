@@ -33,10 +33,7 @@ Matrix = npt.NDArray[np.float64]
 WORK_SIDE = 1200
 """Long side, in pixels, of the working copies used for feature matching."""
 ORB_FEATURES = 5000
-"""Features kept on a reference (computed once)."""
-SCAN_FEATURES = 5000
-"""Features kept on each scan: matching cost grows with them, and 3,000 strongest
-features against 5,000 on the reference keep every page of the heavy test set."""
+"""Features kept on a reference (computed once) and on each scan."""
 RATIO = 0.8
 MIN_INLIERS = 40
 MIN_SCORE = 0.9
@@ -91,8 +88,8 @@ def to_gray(image: npt.NDArray[np.uint8]) -> GrayImage:
     return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
 
-def _orb(nfeatures: int = ORB_FEATURES) -> cv2.ORB:
-    return cv2.ORB.create(nfeatures=nfeatures, scaleFactor=1.2, nlevels=8, fastThreshold=12)
+def _orb() -> cv2.ORB:
+    return cv2.ORB.create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=12)
 
 
 def _working_copy(gray: GrayImage) -> tuple[GrayImage, float]:
@@ -103,11 +100,9 @@ def _working_copy(gray: GrayImage) -> tuple[GrayImage, float]:
     return np.asarray(small, dtype=np.uint8), scale
 
 
-def detect(
-    gray: GrayImage, nfeatures: int = ORB_FEATURES
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.uint8]]:
+def detect(gray: GrayImage) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.uint8]]:
     """ORB keypoints (as an N x 2 array) and descriptors of an 8-bit image."""
-    kps, desc = _orb(nfeatures).detectAndCompute(gray, None)
+    kps, desc = _orb().detectAndCompute(gray, None)
     if desc is None or not kps:
         return np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8)
     pts = np.array([k.pt for k in kps], dtype=np.float32)
@@ -244,7 +239,7 @@ class ScanFeatures:
 
 def scan_features(scan_gray: GrayImage) -> ScanFeatures:
     small, scale = _working_copy(scan_gray)
-    pts, desc = detect(small, SCAN_FEATURES)
+    pts, desc = detect(small)
     return ScanFeatures(scale=scale, keypoints=pts, descriptors=desc, shape=scan_gray.shape)
 
 

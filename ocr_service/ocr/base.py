@@ -18,6 +18,10 @@ import numpy.typing as npt
 GrayImage = npt.NDArray[np.uint8]
 
 
+DARK_LEVEL = 128
+"""A pixel darker than this counts as ink when deciding whether a crop is blank."""
+MIN_INK_PIXELS = 12
+"""A crop with fewer dark pixels than this is blank: no engine is called for it."""
 PSM_BLOCK = 6
 """Tesseract's page-segmentation mode for a block of lines (a multi-line field)."""
 
@@ -67,6 +71,11 @@ class OcrEngine(Protocol):
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         """Read one crop."""
         ...
+
+
+def is_blank(image: GrayImage) -> bool:
+    """True when the crop holds (almost) no dark pixels."""
+    return image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS
 
 
 def reads_lines(engine: OcrEngine) -> bool:

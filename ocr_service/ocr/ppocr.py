@@ -38,7 +38,15 @@ import numpy as np
 import numpy.typing as npt
 
 from ocr_service.errors import OcrEngineError
-from ocr_service.ocr.base import EMPTY, PSM_BLOCK, GrayImage, OcrResult, OcrSettings
+from ocr_service.ocr.base import (
+    DARK_LEVEL,
+    EMPTY,
+    PSM_BLOCK,
+    GrayImage,
+    OcrResult,
+    OcrSettings,
+    is_blank,
+)
 
 MODEL_FILE = "PP-OCRv6_rec_small.onnx"
 MODEL_PACKAGE = "rapidocr"
@@ -46,8 +54,6 @@ INPUT_HEIGHT = 48
 MIN_WIDTH = 16
 MAX_WIDTH = 3200
 """Wider crops are squeezed: about 60 characters a line at 48 px."""
-DARK_LEVEL = 128
-MIN_INK_PIXELS = 12
 SPACE_GAP = 0.95
 """An ink gap between two characters at least this many line heights wide is a space.
 Measured on 37 generated kana names: gaps between the characters of a word 0.06-0.80,
@@ -160,7 +166,7 @@ class PpOcrLineEngine:
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         """One line; a block (``psm`` 6) is cut into its lines, read one by one and
         joined with newlines."""
-        if image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS:
+        if is_blank(image):
             return EMPTY
         if settings.psm != PSM_BLOCK:
             return self.read_line(image, settings)
@@ -175,9 +181,9 @@ class PpOcrLineEngine:
         return OcrResult(text, tuple(confidences))
 
     def read_line(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
-        if image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS:
+        if is_blank(image):
             return EMPTY
-        batch, _ = to_input(image)
+        batch = to_input(image)
         try:
             probs = self._session.run(None, {"x": batch})[0][0]
         except Exception as exc:
@@ -246,8 +252,8 @@ def usable_in_japanese(char: str) -> bool:
     return True
 
 
-def to_input(image: GrayImage) -> tuple[FloatArray, int]:
-    """(1, 3, 48, W) float input, and W."""
+def to_input(image: GrayImage) -> FloatArray:
+    """The (1, 3, 48, W) float input."""
     h, w = image.shape[:2]
     width = int(min(MAX_WIDTH, max(MIN_WIDTH, round(w * INPUT_HEIGHT / h))))
     shrinking = h > INPUT_HEIGHT
@@ -255,7 +261,7 @@ def to_input(image: GrayImage) -> tuple[FloatArray, int]:
     resized = cv2.resize(image, (width, INPUT_HEIGHT), interpolation=interpolation)
     plane = resized.astype(np.float32) / 127.5 - 1.0
     batch = np.repeat(plane[None, None, :, :], 3, axis=1)
-    return np.ascontiguousarray(batch), width
+    return np.ascontiguousarray(batch)
 
 
 Decoded = list[tuple[str, float, int, int]]
@@ -350,10 +356,8 @@ def with_spaces(chars: Decoded, gaps: list[float], *, latin: bool = False) -> Oc
         if before >= wide and kept and kept[-1][0] != " ":
             kept.append((" ", min(conf, kept[-1][1])))
         kept.append((char, conf))
-    while kept and kept[-1][0] == " ":
+    while kept and kept[-1][0] == " ":  # never leading: a space follows a kept character
         kept.pop()
-    while kept and kept[0][0] == " ":
-        kept.pop(0)
     text = "".join(c for c, _ in kept)
     confidences = tuple(p for _, p in kept)
     return OcrResult(text, confidences)

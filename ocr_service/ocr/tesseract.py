@@ -29,7 +29,7 @@ import tesserocr
 from PIL import Image
 
 from ocr_service.errors import InvalidValue, OcrEngineError
-from ocr_service.ocr.base import EMPTY, GrayImage, OcrEngine, OcrResult, OcrSettings
+from ocr_service.ocr.base import EMPTY, GrayImage, OcrEngine, OcrResult, OcrSettings, is_blank
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,6 @@ TESSDATA_CANDIDATES = (
 )
 TESSDATA_ENV = ("OCR_TESSDATA_DIR", "TESSDATA_PREFIX")
 
-DARK_LEVEL = 128
-"""A pixel darker than this counts as ink when deciding whether a crop is blank."""
-MIN_INK_PIXELS = 12
-"""A crop with fewer dark pixels than this is blank: Tesseract is not called."""
 CJK_GAP_RATIO = 0.6
 """pytesseract: a gap wider than this times the line height between CJK words is a space."""
 
@@ -66,11 +62,6 @@ def find_tessdata_dir() -> Path:
 def available_languages() -> list[str]:
     """Languages with a ``.traineddata`` file in the tessdata folder."""
     return sorted(p.stem for p in find_tessdata_dir().glob("*.traineddata"))
-
-
-def is_blank(image: GrayImage) -> bool:
-    """True when the crop holds (almost) no dark pixels."""
-    return image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS
 
 
 def to_pil(image: GrayImage) -> Image.Image:

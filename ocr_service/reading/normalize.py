@@ -82,9 +82,11 @@ def dashes_to_hyphen(text: str) -> str:
 
 _LEADING_JUNK = "_・.,:;|~'\"`-"
 _TRAILING_JUNK = "_・,:;|~'\"`"
-_KANA_EDGE_JUNK = "_・.,:;|~'\"`。、"
 """Specks and dust at a zone's edge read as punctuation; no name or address starts with
 these, nor ends with them (a trailing '.' is kept: 'Jr.')."""
+_KANA_EDGE_JUNK = "_・.,:;|~'\"`。、"
+"""The same for kana readings, which never start or end with a dot of any kind (a
+trailing dash is kept: it may be a long-vowel mark)."""
 _CHOME = re.compile(r"(?<=\d)[」亅了ヿ](?=目)")
 """丁 of 丁目 misread as a bracket-like stroke after the block number."""
 

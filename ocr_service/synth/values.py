@@ -135,12 +135,12 @@ class Person:
 
 
 @cache
-def _faker() -> Faker:
-    return Faker("ja_JP")
+def _faker(locale: str) -> Faker:
+    return Faker(locale)
 
 
-def seeded_faker(rng: random.Random) -> Faker:
-    fake = _faker()
+def seeded_faker(rng: random.Random, locale: str = "ja_JP") -> Faker:
+    fake = _faker(locale)
     fake.seed_instance(rng.getrandbits(32))
     return fake
 
@@ -275,14 +275,8 @@ class EnglishFiler:
     account: str
 
 
-@cache
-def _faker_en() -> Faker:
-    return Faker("en_US")
-
-
 def make_english(rng: random.Random) -> EnglishFiler:
-    fake = _faker_en()
-    fake.seed_instance(rng.getrandbits(32))
+    fake = seeded_faker(rng, "en_US")
     return EnglishFiler(
         name=f"{fake.first_name()} {fake.last_name()}",
         business=str(fake.company()),
@@ -413,6 +407,10 @@ BANK_FIELDS = frozenset(
 )
 
 
+def is_english_text(spec: FieldSpec) -> bool:
+    return spec.type is FieldType.TEXT and spec.language is Language.ENG
+
+
 def generate_values(template: Template, rng: random.Random) -> dict[str, Value]:
     """Truth values for every field on page 1 of ``template``, in contract format.
 
@@ -420,11 +418,11 @@ def generate_values(template: Template, rng: random.Random) -> dict[str, Value]:
     everything else from the Japanese household."""
     household = make_household(seeded_faker(rng), rng)
     specs = template.fields_on(1)
-    english_fields = any(s.language is Language.ENG and s.type is FieldType.TEXT for s in specs)
+    english_fields = any(is_english_text(s) for s in specs)
     english = make_english(rng) if english_fields else None  # Japanese forms: stream unchanged
     values: dict[str, Value] = {}
     for spec in specs:
-        if english is not None and spec.language is Language.ENG and spec.type is FieldType.TEXT:
+        if english is not None and is_english_text(spec):
             values[spec.name] = english_text(english, spec, rng)
         else:
             maker = BY_NAME.get(spec.name, _by_type)
