@@ -54,6 +54,7 @@ class PostalDirectory:
         self._path = path
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._spans: dict[Locality, tuple[int, int]] | None = None
 
     def localities(self, code: str) -> list[Locality]:
         """Every prefecture + city a 7-digit code belongs to; empty when unknown."""
@@ -91,12 +92,16 @@ class PostalDirectory:
     def towns_of(self, prefecture: str, city: str) -> tuple[str, ...]:
         """Every town name (町域, without 大字 and qualifiers) of one city; empty when the
         city is unknown under that exact name."""
+        span = self._city_rows().get(Locality(prefecture, city))
+        if span is None:
+            return ()
         with self._lock:
             rows = (
                 self._cursor()
                 .execute(
-                    "select distinct neighborhood from postal_data where prefecture=? and city=?",
-                    (prefecture, city),
+                    "select distinct neighborhood from postal_data where rowid between ? and ? "
+                    "and prefecture=? and city=?",
+                    (*span, prefecture, city),
                 )
                 .fetchall()
             )
@@ -105,13 +110,26 @@ class PostalDirectory:
 
     def all_localities(self) -> list[Locality]:
         """Every distinct prefecture + city in the postal data."""
+        return sorted(self._city_rows(), key=_locality_key)
+
+    def _city_rows(self) -> dict[Locality, tuple[int, int]]:
+        """Each city's first and last row. The table has no index on the city, and a
+        scan for one city's towns took ~40 ms; a city's rows are contiguous (the table
+        is in postal-code order), so its row range makes the lookup ~0.1 ms. One scan
+        (~0.5 s, a few hundred kB) on first use."""
         with self._lock:
-            rows = (
-                self._cursor()
-                .execute("select distinct prefecture, city from postal_data")
-                .fetchall()
-            )
-        return sorted({Locality(str(p), str(c)) for p, c in rows if p and c}, key=_locality_key)
+            if self._spans is None:
+                spans: dict[Locality, tuple[int, int]] = {}
+                for rowid, prefecture, city in self._cursor().execute(
+                    "select rowid, prefecture, city from postal_data"
+                ):
+                    if not prefecture or not city:
+                        continue
+                    key = Locality(str(prefecture), str(city))
+                    first, last = spans.get(key, (rowid, rowid))
+                    spans[key] = (min(first, rowid), max(last, rowid))
+                self._spans = spans
+            return self._spans
 
     def _cursor(self) -> sqlite3.Cursor:
         if self._conn is None:
