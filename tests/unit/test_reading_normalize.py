@@ -56,5 +56,6 @@ def test_kana_specks_beside_spaces_and_at_the_ends_are_dropped() -> None:
 def test_ascii_specks_in_japanese_text_are_dropped() -> None:
     assert normalize_text("福田.結衣") == "福田結衣"
     assert normalize_text("小林涼平 .") == "小林涼平"
+    assert normalize_text("岡田. 直子") == "岡田直子"
     assert normalize_text("転勤のため、新住所へ") == "転勤のため、新住所へ"  # 、 is Japanese
     assert normalize_text("Walker Jr.") == "Walker Jr."

@@ -158,6 +158,15 @@ def test_validation_rules() -> None:
     assert vocab.valid
 
 
+def test_text_of_symbols_alone_is_no_value_and_flagged() -> None:
+    """Speckle read as a symbol on a blank zone must not pass as a value."""
+    junk = check_value(spec(), "★")
+    assert junk.value is None
+    assert junk.reasons == ["invalid_format"]
+    assert check_value(spec(type="kana"), "・ ・").value is None
+    assert check_value(spec(), "山田★").value == "山田★"  # text with a letter is kept
+
+
 def template() -> Template:
     return Template.model_validate(
         {

