@@ -38,6 +38,8 @@ from ocr_service.reading.vocabulary import (
     correct_era,
     correct_municipality,
     correct_prefecture,
+    correct_us_city_line,
+    is_us_city_line,
     town_in_doubt,
 )
 from ocr_service.templates.model import FieldSpec, FieldType, Language
@@ -152,6 +154,7 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
         "prefecture": correct_prefecture,
         "era": correct_era,
         "municipality": correct_municipality,
+        "us_city_state_zip": correct_us_city_line,
     }[spec.vocabulary]
     suggestion = correct(checked.value)
     if spec.vocabulary == "municipality" and suggestion is None and town_in_doubt(checked.value):
@@ -165,3 +168,5 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
         checked.value = suggestion
         checked.suggestion = suggestion
         checked.reasons.append(Reason.VOCABULARY_CORRECTED)
+    if spec.vocabulary == "us_city_state_zip" and not is_us_city_line(checked.value):
+        checked.reasons.append(Reason.PATTERN_MISMATCH)  # no state code, no ZIP code

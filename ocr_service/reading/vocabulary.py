@@ -10,6 +10,7 @@ at all leaves the value alone too (a free-text address need not be in a list).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -120,6 +121,43 @@ def correct_era(value: str) -> str | None:
     if value in ERA_NAMES:
         return None
     return nearest(value, ERA_NAMES)
+
+
+US_STATES = frozenset((
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP", "PR", "VI", "UM", "FM", "MH", "PW",
+    "AA", "AE", "AP",
+))  # fmt: skip
+"""USPS codes: the states, DC, the territories, the freely associated states and the
+military 'states'."""
+_US_CITY_LINE = re.compile(
+    r"^(?P<city>.*?[A-Za-z])\s*(?P<sep>[.,;:]?)\s+(?P<state>[A-Za-z]{2})\s*[.,]?\s+"
+    r"(?P<zip>\d{5}(?:-\d{4})?)$"
+)
+
+
+def correct_us_city_line(value: str) -> str | None:
+    """A US city line in the USPS form "City, ST 12345": the comma restored where it
+    was read as a period or lost, the state code upper-cased. None when the line is
+    already so, or is not a city, a known state code and a ZIP code."""
+    m = _US_CITY_LINE.match(value)
+    if m is None or m["state"].upper() not in US_STATES:
+        return None
+    fixed = f"{m['city']}, {m['state'].upper()} {m['zip']}"
+    return None if fixed == value else fixed
+
+
+def is_us_city_line(value: str) -> bool:
+    """Whether ``value`` is exactly "City, ST 12345" (or ZIP+4) with a USPS state code."""
+    m = _US_CITY_LINE.match(value)
+    return (
+        m is not None
+        and m["sep"] == ","
+        and m["state"] in US_STATES
+        and (f"{m['city']}, {m['state']} {m['zip']}" == value)
+    )
 
 
 def correct_municipality(address: str) -> str | None:

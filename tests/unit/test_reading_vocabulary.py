@@ -128,3 +128,32 @@ def test_town_takes_the_registry_spelling_without_a_flag() -> None:
     misread = check_value(spec, "岩手県二戸市浄法寺町駒ケ峰487番地")
     assert misread.value == "岩手県二戸市浄法寺町駒ケ嶺487番地"
     assert misread.reasons == [Reason.VOCABULARY_CORRECTED]
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "reasons"),
+    [
+        ("Josephfort, MT 13769", "Josephfort, MT 13769", []),
+        ("St. Louis, MO 63101-1234", "St. Louis, MO 63101-1234", []),
+        ("Christopherbury. AR 88565", "Christopherbury, AR 88565", [Reason.VOCABULARY_CORRECTED]),
+        ("Lake Dawn Vi 42034", "Lake Dawn, VI 42034", [Reason.VOCABULARY_CORRECTED]),
+        ("Port Meghanborough. lE 61088", "Port Meghanborough. lE 61088", [Reason.PATTERN_MISMATCH]),
+        ("Ashleyfort", "Ashleyfort", [Reason.PATTERN_MISMATCH]),
+    ],
+)
+def test_us_city_line_is_put_in_usps_form_or_flagged(
+    read: str, value: str, reasons: list[Reason]
+) -> None:
+    spec = FieldSpec.model_validate(
+        {
+            "name": "a",
+            "label": "a",
+            "bbox": [0, 0, 9, 9],
+            "type": "text",
+            "language": "eng",
+            "vocabulary": "us_city_state_zip",
+        }
+    )
+    checked = check_value(spec, read)
+    assert checked.value == value
+    assert checked.reasons == reasons
