@@ -16,6 +16,7 @@ from ocr_service.ocr.base import PSM_BLOCK, OcrSettings, Recognizer
 from ocr_service.templates.model import FieldSpec, FieldType
 
 PSM_LINE = 7
+PSM_WORD = 8
 PSM_CHAR = 10
 PSM_RAW_LINE = 13
 
@@ -91,9 +92,9 @@ LINE_TYPES = frozenset(
 
 def reads_as_line(spec: FieldSpec) -> bool:
     """Text-like fields go to the line recognizer first (when the engine has one); it
-    cuts a multi-line block into lines. An explicit one-word or raw ``psm`` stays with
-    Tesseract."""
-    return spec.type in LINE_TYPES and spec.psm in (None, PSM_LINE, PSM_BLOCK)
+    cuts a multi-line block into lines. A one-word ``psm`` is how Tesseract checks the
+    line reading (a one-letter code); a character or raw ``psm`` stays with Tesseract."""
+    return spec.type in LINE_TYPES and spec.psm in (None, PSM_LINE, PSM_BLOCK, PSM_WORD)
 
 
 def line_settings(spec: FieldSpec) -> OcrSettings:

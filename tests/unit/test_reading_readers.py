@@ -257,3 +257,17 @@ def test_boxed_row_sure_from_the_line_recognizer_needs_no_more() -> None:
     result = read_field(spec(type="boxed", boxes=boxes), page, engine)
     assert result.value == "123"
     assert [c.recognizer for c in engine.calls] == [Recognizer.LINE]
+
+
+def test_one_letter_code_is_checked_by_tesseract_as_a_word() -> None:
+    """psm 8 keeps the line recognizer first; Tesseract checks the letter as a word (as a
+    line it returned nothing for most generated P letters)."""
+    engine = ScriptedHybrid(sure("P", 0.99), sure("P", 0.9))
+    code = spec(language="eng", pattern="^[CSP]$", whitelist="CSP", psm=8)
+    result = read_field(code, inked_page(), engine)
+    assert result.value == "P"
+    assert [(c.recognizer, c.psm) for c in engine.calls] == [
+        (Recognizer.LINE, 8),
+        (Recognizer.TESSERACT, 8),
+    ]
+    assert not result.flagged
