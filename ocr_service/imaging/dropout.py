@@ -44,10 +44,12 @@ def flatten_background(gray: GrayImage) -> GrayImage:
     # paper is the bright majority: a closing (max filter) removes ink, a blur smooths
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     paper = cv2.GaussianBlur(paper, (0, 0), 3)
-    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
-    paper_f = np.maximum(paper.astype(np.float32), 1.0)
-    flat = gray.astype(np.float32) / paper_f * 255.0
-    return np.asarray(np.clip(flat, 0, 255), dtype=np.uint8)
+    paper = np.asarray(cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR), np.uint8)
+    np.maximum(paper, 1, out=paper)
+    # gray / paper * 255, saturated, in one pass (half the time of float arithmetic;
+    # the same to within one grey level)
+    flat = cv2.divide(gray, paper, scale=255.0)
+    return np.asarray(flat, dtype=np.uint8)
 
 
 def drop_out_form(gray: GrayImage, mask: FormMask) -> GrayImage:
