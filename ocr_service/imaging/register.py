@@ -44,6 +44,11 @@ MIN_ANCHOR_SHARE = 0.5
 the right form >= 0.74, the other form <= 0.20."""
 PATCH_HALF = 20
 SEARCH = 14
+MAX_ANCHORS = 160
+"""The strongest distinctive patches kept per reference (the fine pass locates each one
+on every page). On 120 heavily degraded pages, 160 gave a zone-corner error of p50 0.024
+and p95 0.079 px (max 0.66) against 0.022 and 0.069 px (max 0.78) with all of them
+(205-248 on the Japanese forms, 400 on the W-9), and no failures either way."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ def _pick_anchors(gray: GrayImage) -> npt.NDArray[np.float32]:
             chosen.append(np.array([x, y], np.float32))
     if not chosen:
         return np.zeros((0, 2), np.float32)
-    return np.stack(chosen).astype(np.float32)
+    return np.stack(chosen[:MAX_ANCHORS]).astype(np.float32)
 
 
 def build_matcher(descriptors: npt.NDArray[np.uint8]) -> cv2.FlannBasedMatcher:
