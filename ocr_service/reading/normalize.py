@@ -131,8 +131,9 @@ _DASH_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z])\s?[\u2010-\u2015\u2212]\s?(?=
 
 def normalize_text(text: str) -> str:
     """Free Japanese/English text: NFKC, spaces, dashes in numbers and after kana,
-    punctuation-like specks at the ends, 丁目 misreads."""
-    text = fix_small_kana(strip_edge_junk(collapse_spaces(nfkc(text))))
+    punctuation-like specks at the ends, 丁目 misreads, and the dotless ı (the line
+    recognizer's Turkish letter, never written on these forms: Benjamın) as i."""
+    text = fix_small_kana(strip_edge_junk(collapse_spaces(nfkc(text)))).replace("ı", "i")
     text = _DASH_BETWEEN_LETTERS.sub("-", text)  # Robinson—Johnson
     text = _CHOME.sub("丁", remove_japanese_spaces(text))
     text = _SPECK_BETWEEN_JAPANESE.sub("", text)

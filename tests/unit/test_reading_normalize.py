@@ -59,3 +59,4 @@ def test_ascii_specks_in_japanese_text_are_dropped() -> None:
     assert normalize_text("岡田. 直子") == "岡田直子"
     assert normalize_text("転勤のため、新住所へ") == "転勤のため、新住所へ"  # 、 is Japanese
     assert normalize_text("Walker Jr.") == "Walker Jr."
+    assert normalize_text("Benjamın Clark") == "Benjamin Clark"
