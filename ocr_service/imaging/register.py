@@ -288,11 +288,13 @@ def _locate(
     the whole page)."""
     xi, yi = round(x), round(y)
     tpl = ref.gray[yi - PATCH_HALF : yi + PATCH_HALF, xi - PATCH_HALF : xi + PATCH_HALF]
+    if tpl.shape != (2 * PATCH_HALF, 2 * PATCH_HALF):
+        return None
     r = PATCH_HALF + SEARCH
     to_window = np.array([[1, 0, r - xi], [0, 1, r - yi], [0, 0, 1]], np.float64) @ homography
     win = warp(scan_gray, to_window, (2 * r, 2 * r))
     _, spread = cv2.meanStdDev(win)
-    if tpl.shape != (2 * PATCH_HALF, 2 * PATCH_HALF) or float(spread[0, 0]) < 10:
+    if float(spread[0, 0]) < 10:
         return None
     res = np.asarray(cv2.matchTemplate(win, tpl, cv2.TM_CCOEFF_NORMED), np.float32)
     _, peak, _, loc = cv2.minMaxLoc(res)

