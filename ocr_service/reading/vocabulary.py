@@ -133,19 +133,27 @@ US_STATES = frozenset((
 """USPS codes: the states, DC, the territories, the freely associated states and the
 military 'states'."""
 _US_CITY_LINE = re.compile(
-    r"^(?P<city>.*?[A-Za-z])\s*(?P<sep>[.,;:]?)\s+(?P<state>[A-Za-z]{2})\s*[.,]?\s+"
-    r"(?P<zip>\d{5}(?:-\d{4})?)$"
+    r"^(?P<city>.*?[A-Za-z])\s*(?P<sep>[.,;:]?)\s+(?P<state>[A-Za-z0-9|]{2})\s*[.,]?\s*"
+    r"(?P<zip>[0-9OoIlSB|]{5}(?:-[0-9OoIlSB|]{4})?)$"
 )
+STATE_LOOKALIKES = str.maketrans("01258|", "OIZSBI")
+"""Digits misread for the letters of a state code (ID read as I1, IA as 1A)."""
+ZIP_LOOKALIKES = str.maketrans("OoIlSB|", "0011581")
+"""Letters misread for the digits of a ZIP code."""
 
 
 def usps_city_line(value: str) -> str | None:
     """``value`` as a US city line in USPS form, "City, ST 12345" (the comma read as a
-    period or lost restored, the state code upper-cased); None when it is not a city, a
-    USPS state code and a ZIP code."""
+    period or lost restored, the state code upper-cased, a digit in the state code or a
+    letter in the ZIP code read for its lookalike); None when it is not a city, a USPS
+    state code and a ZIP code."""
     m = _US_CITY_LINE.match(value)
-    if m is None or m["state"].upper() not in US_STATES:
+    if m is None:
         return None
-    return f"{m['city']}, {m['state'].upper()} {m['zip']}"
+    state = m["state"].translate(STATE_LOOKALIKES).upper()
+    if state not in US_STATES:
+        return None
+    return f"{m['city']}, {state} {m['zip'].translate(ZIP_LOOKALIKES)}"
 
 
 def correct_us_city_line(value: str) -> str | None:

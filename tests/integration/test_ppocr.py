@@ -10,8 +10,10 @@ from ocr_service.errors import InvalidValue, OcrEngineError
 from ocr_service.ocr.base import EMPTY, OcrResult, OcrSettings, Recognizer, reads_lines
 from ocr_service.ocr.engines import HybridEngine, create_engine
 from ocr_service.ocr.ppocr import (
+    LATIN_EXTRA_WEIGHT,
     OLD_FORM_WEIGHT,
     PpOcrLineEngine,
+    Prior,
     class_weights,
     find_model,
     mark_uncovered_ink,
@@ -104,6 +106,16 @@ def test_japanese_prior_excludes_chinese_forms_and_down_weights_old_ones() -> No
     assert not usable_in_japanese("这")  # simplified Chinese
     assert usable_in_japanese("髙")  # a name variant outside JIS X 0208
     assert class_weights(classes, "0123").tolist() == [1, 0, 0, 0, 0, 0, 0]
+
+
+def test_latin_prior_keeps_ascii_and_down_weights_accents() -> None:
+    classes = ["", "A", "é", "増", "·", "’", "ı", " "]
+    weights = class_weights(classes, None, "latin").tolist()
+    extra = pytest.approx(LATIN_EXTRA_WEIGHT)
+    assert weights == [1.0, 1.0, extra, 0.0, 0.0, extra, extra, 1.0]
+    prior = Prior.of(classes, class_weights(classes, None, "latin"))
+    assert prior.classes == ["", "A", "é", "’", "ı", " "]
+    assert prior.columns.tolist() == [0, 1, 2, 5, 6, 7]
 
 
 def test_ink_beyond_the_last_character_lowers_its_confidence() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr_service.reading.prepare import Variant, prepare_text, remove_specks
+from ocr_service.reading.prepare import Variant, clean_ink, prepare_text, remove_specks
 
 
 def fixed_pitch_line() -> np.ndarray:
@@ -47,3 +47,32 @@ def test_prepared_text_keeps_the_strokes() -> None:
     columns = (image < 128).any(axis=0)
     groups = np.count_nonzero(np.diff(columns.astype(np.int8)) == 1)
     assert groups == 4
+
+
+def light_punctuation_zone() -> np.ndarray:
+    """Two dark letters, a light hyphen beside them (a blurred 150 dpi scan), and a light
+    blot far from any text."""
+    gray = np.full((33, 300), 255, dtype=np.uint8)
+    gray[10:23, 20:29] = 60
+    gray[10:23, 34:41] = 60
+    gray[16:19, 46:54] = 205  # hyphen: 50 levels under the paper, under INK_DELTA (60)
+    gray[16:19, 60:68] = 60  # and a letter after it
+    gray[10:23, 70:77] = 60
+    gray[16:19, 250:258] = 205  # far from the text
+    return gray
+
+
+def test_a_light_mark_beside_the_text_is_kept_but_not_one_far_away() -> None:
+    gray = light_punctuation_zone()
+    mask = clean_ink(gray, strokes=True)
+    assert mask[16:19, 46:54].all()
+    assert not mask[:, 200:].any()
+    # marks (checkboxes, circles) do not take light marks in
+    assert not clean_ink(gray)[16:19, 46:54].any()
+
+
+def test_light_marks_alone_do_not_make_a_blank_zone_hold_ink() -> None:
+    gray = np.full((33, 300), 255, dtype=np.uint8)
+    gray[16:19, 46:54] = 205
+    gray[16:18, 60:62] = 60  # a dark speck (4 px)
+    assert prepare_text(gray) is None

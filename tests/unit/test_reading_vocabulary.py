@@ -137,6 +137,11 @@ def test_town_takes_the_registry_spelling_without_a_flag() -> None:
         ("Lake Dawn Vi 42034", "Lake Dawn, VI 42034", [Reason.VOCABULARY_CORRECTED]),
         ("Port Meghanborough. lE 61088", "Port Meghanborough. lE 61088", [Reason.PATTERN_MISMATCH]),
         ("Ashleyfort", "Ashleyfort", [Reason.PATTERN_MISMATCH]),
+        ("Nancyside, 1A 45480", "Nancyside, IA 45480", [Reason.VOCABULARY_CORRECTED]),
+        ("Thompsonville. WY58946", "Thompsonville, WY 58946", [Reason.VOCABULARY_CORRECTED]),
+        ("Lake Amy, OH 4O2l7", "Lake Amy, OH 40217", [Reason.VOCABULARY_CORRECTED]),
+        ("South Paulaton, I1 99559", "South Paulaton, I1 99559", [Reason.PATTERN_MISMATCH]),
+        ("Port Erica, ND 8633", "Port Erica, ND 8633", [Reason.PATTERN_MISMATCH]),
     ],
 )
 def test_us_city_line_is_put_in_usps_form_or_flagged(
