@@ -126,6 +126,13 @@ _SPECK_BETWEEN_JAPANESE = re.compile(rf"(?<=[{_JP}])\s?[.,]\s?(?=[{_JP}])|(?<=[{
 """An ASCII dot or comma between two Japanese characters (a space either side allowed),
 or after the last one, is a speck (福田.結衣, 岡田. 直子, 小林涼平.): Japanese text
 writes 、 and 。, which are kept."""
+_TRAILING_SPECK_IN_JAPANESE = re.compile(r"(?<=[0-9０-９])\s?[.,]+$")
+"""In Japanese text, a dot or comma after a final digit is a speck too (久保6-10-36.):
+an address or a name ends with a character or a number, never with an ASCII period."""
+_JAPANESE_CHAR = re.compile(rf"[{_JP}]")
+_LONE_DOT = re.compile(r"(?<=\s)[.,](?=\s|$)")
+"""A period or comma standing alone after a space is a speck (Lambert . Ltd): written
+punctuation follows its word."""
 _DASH_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z])\s?[\u2010-\u2015\u2212]\s?(?=[A-Za-z])")
 
 
@@ -137,6 +144,9 @@ def normalize_text(text: str) -> str:
     text = _DASH_BETWEEN_LETTERS.sub("-", text)  # Robinson—Johnson
     text = _CHOME.sub("丁", remove_japanese_spaces(text))
     text = _SPECK_BETWEEN_JAPANESE.sub("", text)
+    text = collapse_spaces(_LONE_DOT.sub("", text))
+    if _JAPANESE_CHAR.search(text):
+        text = _TRAILING_SPECK_IN_JAPANESE.sub("", text)
     return unify_long_vowels(unify_dashes_between_digits(text))
 
 

@@ -56,6 +56,11 @@ def test_kana_specks_beside_spaces_and_at_the_ends_are_dropped() -> None:
 def test_ascii_specks_in_japanese_text_are_dropped() -> None:
     assert normalize_text("福田.結衣") == "福田結衣"
     assert normalize_text("小林涼平 .") == "小林涼平"
+    assert normalize_text("広島県尾道市久保6-10-36.") == "広島県尾道市久保6-10-36"
+    assert normalize_text("Apt. 32.") == "Apt. 32."  # not Japanese
+    assert normalize_text("Lambert . Ltd") == "Lambert Ltd"
+    assert normalize_text("Paul Stevens .") == "Paul Stevens"
+    assert normalize_text("Harris, Baker and King") == "Harris, Baker and King"
     assert normalize_text("岡田. 直子") == "岡田直子"
     assert normalize_text("転勤のため、新住所へ") == "転勤のため、新住所へ"  # 、 is Japanese
     assert normalize_text("Walker Jr.") == "Walker Jr."
