@@ -80,8 +80,8 @@ def dashes_to_hyphen(text: str) -> str:
     return re.sub(f"[{DASH_LIKE}]", "-", text)
 
 
-_LEADING_JUNK = "_・.,:;|~'\"`-"
-_TRAILING_JUNK = "_・,:;|~'\"`"
+_LEADING_JUNK = "_・.,:;|~'\"`*-"
+_TRAILING_JUNK = "_・,:;|~'\"`*"
 """Specks and dust at a zone's edge read as punctuation; no name or address starts with
 these, nor ends with them (a trailing '.' is kept: 'Jr.')."""
 _KANA_EDGE_JUNK = "_・.,:;|~'\"`。、"

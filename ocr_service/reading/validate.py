@@ -90,6 +90,11 @@ def parse_typed(spec: FieldSpec, text: str) -> Parsed:
     return parser(text) if parser else accept(text)
 
 
+MIN_KANA_READING = 2
+"""A kana field holds the reading of a name or word (furigana, an account holder): two
+kana at least."""
+
+
 def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     """Normalize, parse and check one reading against the field's rules."""
     text = normalize_for(spec.type, raw_text, kana=spec.kana)
@@ -97,6 +102,9 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
         return Checked(None, text, [Reason.REQUIRED_MISSING] if spec.required else [])
     if spec.type in (FieldType.TEXT, FieldType.KANA) and not any(c.isalnum() for c in text):
         # a reading of symbols alone (★, ・・) is noise read as text: no value, flagged
+        return Checked(None, text, [Reason.INVALID_FORMAT])
+    if spec.type is FieldType.KANA and len(text.replace(" ", "")) < MIN_KANA_READING:
+        # a lone kana is a speck on a blank zone read as ノ or テ: no value, flagged
         return Checked(None, text, [Reason.INVALID_FORMAT])
     parsed = parse_typed(spec, text)
     if spec.type is FieldType.TEXT and spec.language is not Language.ENG:

@@ -143,17 +143,18 @@ ZIP_LOOKALIKES = str.maketrans("OoIlSB|", "0011581")
 
 
 def usps_city_line(value: str) -> str | None:
-    """``value`` as a US city line in USPS form, "City, ST 12345" (the comma read as a
-    period or lost restored, the state code upper-cased, a digit in the state code or a
-    letter in the ZIP code read for its lookalike); None when it is not a city, a USPS
-    state code and a ZIP code."""
+    """``value`` as a US city line in USPS form, "City, ST 12345": the comma read as a
+    period or lost restored; the city's first letter and the state code upper-cased; a
+    digit in the state code or a letter in the ZIP code read for its lookalike. None
+    when it is not a city, a USPS state code and a ZIP code."""
     m = _US_CITY_LINE.match(value)
     if m is None:
         return None
     state = m["state"].translate(STATE_LOOKALIKES).upper()
     if state not in US_STATES:
         return None
-    return f"{m['city']}, {state} {m['zip'].translate(ZIP_LOOKALIKES)}"
+    city = m["city"][0].upper() + m["city"][1:]  # a place name starts with a capital
+    return f"{city}, {state} {m['zip'].translate(ZIP_LOOKALIKES)}"
 
 
 def correct_us_city_line(value: str) -> str | None:

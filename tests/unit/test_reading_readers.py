@@ -167,6 +167,14 @@ def test_text_of_symbols_alone_is_no_value_and_flagged() -> None:
     assert check_value(spec(), "山田★").value == "山田★"  # text with a letter is kept
 
 
+def test_a_lone_kana_is_no_value_and_flagged() -> None:
+    """A speck on a blank kana zone read as ノ is not a name's reading."""
+    lone = check_value(spec(type="kana"), "ノ")
+    assert lone.value is None
+    assert lone.reasons == ["invalid_format"]
+    assert check_value(spec(type="kana"), "ヤマ").value == "ヤマ"
+
+
 def template() -> Template:
     return Template.model_validate(
         {

@@ -138,6 +138,7 @@ def test_town_takes_the_registry_spelling_without_a_flag() -> None:
         ("Port Meghanborough. lE 61088", "Port Meghanborough. lE 61088", [Reason.PATTERN_MISMATCH]),
         ("Ashleyfort", "Ashleyfort", [Reason.PATTERN_MISMATCH]),
         ("Nancyside, 1A 45480", "Nancyside, IA 45480", [Reason.VOCABULARY_CORRECTED]),
+        ("kimberlyfurt, MP 11288", "Kimberlyfurt, MP 11288", [Reason.VOCABULARY_CORRECTED]),
         ("Thompsonville. WY58946", "Thompsonville, WY 58946", [Reason.VOCABULARY_CORRECTED]),
         ("Lake Amy, OH 4O2l7", "Lake Amy, OH 40217", [Reason.VOCABULARY_CORRECTED]),
         ("South Paulaton, I1 99559", "South Paulaton, I1 99559", [Reason.PATTERN_MISMATCH]),
