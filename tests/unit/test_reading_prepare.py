@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr_service.reading.prepare import Variant, clean_ink, prepare_text, remove_specks
+from ocr_service.reading.prepare import (
+    INK_DELTA,
+    Variant,
+    clean_ink,
+    ink_delta_for,
+    prepare_text,
+    remove_specks,
+)
 
 
 def fixed_pitch_line() -> np.ndarray:
@@ -76,3 +83,28 @@ def test_light_marks_alone_do_not_make_a_blank_zone_hold_ink() -> None:
     gray[16:19, 46:54] = 205
     gray[16:18, 60:62] = 60  # a dark speck (4 px)
     assert prepare_text(gray) is None
+
+
+def test_faint_text_keeps_its_thin_strokes() -> None:
+    """Faint ink (grey 170): a stem at 170 and a thin bar at 200, 55 levels under the
+    paper, under INK_DELTA; relative to the text's own ink the bar is kept."""
+    gray = np.full((33, 120), 255, dtype=np.uint8)
+    gray[8:25, 30:34] = 170  # the stem of a T
+    gray[8:10, 22:42] = 200  # its thin bar
+    gray[8:25, 60:64] = 170
+    gray[8:25, 80:84] = 170
+    mask = clean_ink(gray, strokes=True)
+    assert not mask[8:10, 22:29].any()  # at the fixed delta the bar is lost
+    assert ink_delta_for(gray, mask, INK_DELTA) < 55
+    image = prepare_text(gray, Variant.ALTERNATE)
+    assert image is not None
+    ink = image < 128
+    top = int(np.flatnonzero(ink.any(axis=1))[0])
+    middle = image.shape[0] // 2
+    # the top row holds the bar and three stems, the middle row the stems alone
+    assert ink[top].sum() > 1.5 * ink[middle].sum()
+
+
+def test_dark_text_keeps_the_fixed_delta() -> None:
+    gray = light_punctuation_zone()
+    assert ink_delta_for(gray, clean_ink(gray, strokes=True), INK_DELTA) == INK_DELTA
