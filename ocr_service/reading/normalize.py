@@ -100,12 +100,23 @@ _SMALL_VOWEL_BEFORE = frozenset("フヴウテデシチジツトドクグスズ�
 """Kana a small ァ/ィ/ゥ/ェ/ォ can follow (ファ, ティ, ウィ, シェ, ...)."""
 
 
+_KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc"
+_IMPOSSIBLE_SOKUON = re.compile(
+    rf"(?<![{_KANA}])[ッっ]|[ッっ](?![{_KANA}])|[ッっ](?=[アイウエオンーッァィゥェォャュョあいうえおんっぁぃぅぇぉゃゅょ])"
+)
+"""A small ッ (a doubled consonant) stands before a consonant: never first or last in a
+word, never before a vowel, ン, ー or another small kana (ッパサ, グリーンハイッ)."""
+_SOKUON_TO_TSU = {"ッ": "ツ", "っ": "つ"}
+
+
 def fix_small_kana(text: str) -> str:
     """A small kana where Japanese spelling cannot have one becomes its full-size form.
 
-    A recognizer often confuses ヨ and ョ (size is all that tells them apart); a small
-    ョ at the start of a word or after ウ (スズキ ョウコ, イシィ) is impossible, so only that
-    direction is corrected. シヨウ vs ショウ, where both are spellings, is left alone."""
+    A recognizer often confuses ヨ and ョ, ツ and ッ (size is all that tells them
+    apart); a small ョ at the start of a word or after ウ (スズキ ョウコ, イシィ) is impossible,
+    and so is a small ッ at a word's end (ハイッ), so only that direction is corrected.
+    シヨウ vs ショウ, where both are spellings, is left alone."""
+    text = _IMPOSSIBLE_SOKUON.sub(lambda m: _SOKUON_TO_TSU[m.group(0)], text)
     out: list[str] = []
     for i, char in enumerate(text):
         large = _SMALL_TO_LARGE.get(char)

@@ -45,6 +45,10 @@ def test_impossible_small_kana_become_full_size() -> None:
     assert normalize_kana("フィリップ") == "フィリップ"
     assert normalize_text("田中さゅり") == "田中さゆり"
     assert normalize_text("タカハシ ョウコ") == "タカハシヨウコ"
+    assert normalize_kana("ハヤシ ッバサ") == "ハヤシ ツバサ"
+    assert normalize_text("グリーンハイッ201") == "グリーンハイツ201"
+    assert normalize_kana("ハットリ イッセイ") == "ハットリ イッセイ"  # ッ before a consonant
+    assert normalize_kana("マツオ ミッ") == "マツオ ミツ"
 
 
 def test_kana_specks_beside_spaces_and_at_the_ends_are_dropped() -> None:
