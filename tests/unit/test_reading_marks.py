@@ -158,3 +158,16 @@ def test_mark_present_or_absent() -> None:
     spec = FieldSpec(name="seal", label="印", bbox=[10, 10, 120, 60], type="mark")
     assert read(spec, None).value is False
     assert read(spec, seal).value is True
+
+
+def very_faint(img: Canvas) -> None:
+    """A tick with a light pen: under the marks' ink delta, over the faint-ink one."""
+    cv2.line(img, (28, 40), (36, 52), 228, 3)
+    cv2.line(img, (36, 52), (54, 26), 228, 3)
+
+
+def test_a_very_faint_tick_is_ticked_and_flagged() -> None:
+    result = read(checkbox(), very_faint)
+    assert result.value is True
+    assert "faint_ink" in result.reasons
+    assert result.flagged
