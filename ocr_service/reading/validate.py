@@ -95,6 +95,15 @@ MIN_KANA_READING = 2
 kana at least."""
 
 
+def lone_latin_character(spec: FieldSpec, text: str) -> bool:
+    """One Latin letter or digit alone on a free English text line (a name, an address,
+    account numbers). A field meant to hold one character says so with a pattern, a
+    whitelist or ``max_length: 1`` (the W-9's FATCA code, a middle initial)."""
+    free = spec.pattern is None and spec.whitelist is None and spec.max_length != 1
+    english = spec.type is FieldType.TEXT and spec.language is Language.ENG
+    return free and english and len(text) == 1 and text.isascii()
+
+
 def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     """Normalize, parse and check one reading against the field's rules."""
     text = normalize_for(spec.type, raw_text, kana=spec.kana)
@@ -105,6 +114,9 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
         return Checked(None, text, [Reason.INVALID_FORMAT])
     if spec.type is FieldType.KANA and len(text.replace(" ", "")) < MIN_KANA_READING:
         # a lone kana is a speck on a blank zone read as ノ or テ: no value, flagged
+        return Checked(None, text, [Reason.INVALID_FORMAT])
+    if lone_latin_character(spec, text):
+        # a speck or a rule's residue on a blank English line read as 1, I or S
         return Checked(None, text, [Reason.INVALID_FORMAT])
     parsed = parse_typed(spec, text)
     if spec.type is FieldType.TEXT and spec.language is not Language.ENG:

@@ -175,6 +175,16 @@ def test_a_lone_kana_is_no_value_and_flagged() -> None:
     assert check_value(spec(type="kana"), "ヤマ").value == "ヤマ"
 
 
+def test_a_lone_character_on_an_english_line_is_no_value_unless_the_field_wants_one() -> None:
+    line = spec(language="eng")
+    assert check_value(line, "1").value is None
+    assert check_value(line, "1").reasons == ["invalid_format"]
+    assert check_value(line, "Lu").value == "Lu"
+    assert check_value(spec(language="eng", pattern="^[A-M]$"), "I").value == "I"
+    assert check_value(spec(language="eng", max_length=1), "J").value == "J"
+    assert check_value(spec(), "妻").value == "妻"  # Japanese text: one kanji is a word
+
+
 def template() -> Template:
     return Template.model_validate(
         {
