@@ -387,7 +387,15 @@ def with_spaces(chars: Decoded, gaps: list[float], *, latin: bool = False) -> Oc
             if max(before, after) >= LATIN_SPURIOUS_GAP and kept and kept[-1][0] != " ":
                 kept.append((" ", conf))
             continue
-        if not latin and char in LONE_DASHES and min(before, after) >= LONE_DASH_GAP:
+        between_digits = 0 < i < len(chars) - 1 and (
+            chars[i - 1][0].isdigit() and chars[i + 1][0].isdigit()
+        )
+        if (
+            not latin
+            and char in LONE_DASHES
+            and min(before, after) >= LONE_DASH_GAP
+            and not between_digits  # 下津木5-19-9: an address number's hyphen
+        ):
             kept.append((" ", conf))
             continue
         if wide is not None and before >= wide and kept and kept[-1][0] != " ":

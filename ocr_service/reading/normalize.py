@@ -141,6 +141,12 @@ _TRAILING_SPECK_IN_JAPANESE = re.compile(r"(?<=[0-9０-９])\s?[.,]+$")
 """In Japanese text, a dot or comma after a final digit is a speck too (久保6-10-36.):
 an address or a name ends with a character or a number, never with an ASCII period."""
 _JAPANESE_CHAR = re.compile(rf"[{_JP}]")
+_SPACE_IN_NUMBER = re.compile(r"(?<=[0-9])\s+(?=[0-9-])|(?<=-)\s+(?=[0-9])")
+"""In Japanese text a number is written without spaces (基松町3 5 9番地: the gap rule put a
+space in a wide-set number)."""
+_DOT_IN_BLOCK_NUMBER = re.compile(r"(?<=[0-9])\.(?=[0-9]+[番号丁-])")
+"""A dot inside an address's block number (1丁目1.1番31号) is a speck: block, lot and
+house numbers are whole."""
 _LONE_DOT = re.compile(r"(?<=\s)[.,](?=\s|$)")
 """A period or comma standing alone after a space is a speck (Lambert . Ltd): written
 punctuation follows its word."""
@@ -158,6 +164,7 @@ def normalize_text(text: str) -> str:
     text = collapse_spaces(_LONE_DOT.sub("", text))
     if _JAPANESE_CHAR.search(text):
         text = _TRAILING_SPECK_IN_JAPANESE.sub("", text)
+        text = _DOT_IN_BLOCK_NUMBER.sub("", _SPACE_IN_NUMBER.sub("", text))
     return unify_long_vowels(unify_dashes_between_digits(text))
 
 

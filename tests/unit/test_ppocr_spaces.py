@@ -30,3 +30,8 @@ def test_japanese_spaces_come_from_wide_gaps_and_lone_dashes() -> None:
     assert with_spaces(chars, [0.2, 0.2, 1.2, 0.2, 0.2]).text == "ヤマダ タロウ"
     dash = decoded("ヤマダ-タロウ")
     assert with_spaces(dash, [0.2, 0.2, 0.7, 0.7, 0.2, 0.2]).text == "ヤマダ タロウ"
+
+
+def test_a_dash_between_digits_in_japanese_stays_a_hyphen() -> None:
+    chars = decoded("津木5-19")
+    assert with_spaces(chars, [0.2, 0.2, 0.7, 0.7, 0.2]).text == "津木5-19"

@@ -62,6 +62,10 @@ def test_ascii_specks_in_japanese_text_are_dropped() -> None:
     assert normalize_text("小林涼平 .") == "小林涼平"
     assert normalize_text("広島県尾道市久保6-10-36.") == "広島県尾道市久保6-10-36"
     assert normalize_text("Apt. 32.") == "Apt. 32."  # not Japanese
+    assert normalize_text("北海道帯広市基松町3 5 9番地") == "北海道帯広市基松町359番地"
+    assert normalize_text("枕崎市火之神町1丁目1.1番31号") == "枕崎市火之神町1丁目11番31号"
+    assert normalize_text("面積1.5倍") == "面積1.5倍"  # a decimal number stays
+    assert normalize_text("Suite 3 5") == "Suite 3 5"  # not Japanese
     assert normalize_text("Lambert . Ltd") == "Lambert Ltd"
     assert normalize_text("Paul Stevens .") == "Paul Stevens"
     assert normalize_text("Harris, Baker and King") == "Harris, Baker and King"
