@@ -11,6 +11,7 @@ readings: ``PRIMARY`` keeps the gray strokes (Tesseract binarizes itself),
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import cv2
 import numpy as np
@@ -84,14 +85,21 @@ def remove_specks(mask: BoolImage, *, strokes: bool = False) -> BoolImage:
         keep_big |= stroke_like(np.asarray(stats, np.int32), keep_big, mask.shape[1])
     small = np.zeros(count, dtype=bool)
     small[1:] = (areas[1:] >= MIN_SPECK_AREA) & ~keep_big[1:]
-    big = keep_big[labels]
-    reach = cv2.dilate(big.astype(np.uint8), np.ones((2 * SPECK_REACH + 1,) * 2, np.uint8)) > 0
-    near = np.unique(labels[reach & small[labels]])
-    keep = keep_big.copy()
-    keep[near] = True
+    keep = keep_big | within_reach(keep_big[labels], labels, small)
     keep[0] = False
     cleaned: BoolImage = keep[labels]
     return cleaned
+
+
+def within_reach(
+    anchor: BoolImage, labels: npt.NDArray[Any], candidate: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Which ``candidate`` components (by label) lie within SPECK_REACH px of ``anchor``."""
+    kernel = np.ones((2 * SPECK_REACH + 1,) * 2, np.uint8)
+    reach = cv2.dilate(anchor.astype(np.uint8), kernel) > 0
+    near = np.zeros(candidate.shape[0], dtype=bool)
+    near[np.unique(labels[reach & candidate[labels]])] = True
+    return near
 
 
 def stroke_like(
@@ -148,13 +156,7 @@ def with_light_marks(gray: GrayImage, mask: BoolImage, delta: int) -> BoolImage:
     candidate[0] = False
     if not candidate.any():
         return mask
-    kernel = np.ones((2 * SPECK_REACH + 1,) * 2, np.uint8)
-    reach = cv2.dilate(mask.astype(np.uint8), kernel) > 0
-    near = np.unique(labels[reach & candidate[labels]])
-    keep = np.zeros(count, dtype=bool)
-    keep[near] = True
-    keep[0] = False
-    out: BoolImage = mask | keep[labels]
+    out: BoolImage = mask | within_reach(mask, labels, candidate)[labels]
     return out
 
 

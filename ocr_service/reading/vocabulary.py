@@ -133,7 +133,7 @@ US_STATES = frozenset((
 """USPS codes: the states, DC, the territories, the freely associated states and the
 military 'states'."""
 _US_CITY_LINE = re.compile(
-    r"^(?P<city>.*?[A-Za-z])\s*(?P<sep>[.,;:]?)\s+(?P<state>[A-Za-z0-9|]{2})\s*[.,]?\s*"
+    r"^(?P<city>.*?[A-Za-z])\s*[.,;:]?\s+(?P<state>[A-Za-z0-9|]{2})\s*[.,]?\s*"
     r"(?P<zip>[0-9OoIlSB|]{5}(?:-[0-9OoIlSB|]{4})?)$"
 )
 STATE_LOOKALIKES = str.maketrans("01258|", "OIZSBI")
