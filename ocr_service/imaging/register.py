@@ -163,6 +163,10 @@ def _pick_anchors(gray: GrayImage) -> npt.NDArray[np.float32]:
     return np.stack(chosen[:MAX_ANCHORS]).astype(np.float32)
 
 
+MATCHER_SEED = 20240601
+"""Seed of the LSH index's hash functions: any constant makes a reading repeatable."""
+
+
 def build_matcher(descriptors: npt.NDArray[np.uint8]) -> cv2.FlannBasedMatcher:
     """An LSH index over a reference's descriptors, built once per reference.
 
@@ -171,6 +175,11 @@ def build_matcher(descriptors: npt.NDArray[np.uint8]) -> cv2.FlannBasedMatcher:
     Eight tables without multi-probing: on 30 heavily degraded pages of the three shipped
     forms, 22 ms a page against 118 ms for six tables with one probe level, and at least
     as many homography inliers (fewest 307 against 295, median 775 against 776).
+
+    The index's hash functions are drawn from OpenCV's per-thread random generator, so
+    it is seeded first: without that, a template's index (and so a page's reading)
+    depended on whatever the thread had drawn before, e.g. which pages a worker read
+    earlier.
     """
     index: dict[str, bool | int | float | str] = {
         "algorithm": 6,  # FLANN_INDEX_LSH
@@ -181,6 +190,7 @@ def build_matcher(descriptors: npt.NDArray[np.uint8]) -> cv2.FlannBasedMatcher:
     matcher = cv2.FlannBasedMatcher(index, {"checks": 64})
     if len(descriptors):
         matcher.add([descriptors])
+        cv2.setRNGSeed(MATCHER_SEED)
         matcher.train()
     return matcher
 

@@ -170,3 +170,19 @@ def test_a_coarse_fit_too_far_off_is_recovered() -> None:
         cv2.perspectiveTransform(corners, sample.homography), reg.homography
     )
     assert float(np.abs(back - corners).max()) < 1.0
+
+
+def test_registration_does_not_depend_on_what_the_thread_drew_before() -> None:
+    """A template's LSH index draws its hash functions from OpenCV's per-thread random
+    generator. Unseeded, a worker's reading of a page depended on the pages it had read
+    before (one page's FATCA code changed with the generator's state)."""
+    loaded = TemplateRegistry().get("jp_tennyu")
+    ref_img = np.asarray(cv2.imread(str(loaded.reference_path(1)), cv2.IMREAD_GRAYSCALE), np.uint8)
+    scan = to_gray(generate(loaded, seed=77, font_style="print", degrade_level="heavy").image)
+    fits = []
+    for history in (1, 987654):
+        cv2.setRNGSeed(history)
+        ref = build_reference("jp_tennyu", ref_img)
+        cv2.setRNGSeed(history + 1)
+        fits.append(register(scan, ref).homography)
+    assert np.array_equal(fits[0], fits[1])
