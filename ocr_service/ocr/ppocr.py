@@ -48,6 +48,7 @@ from ocr_service.ocr.base import (
     OcrSettings,
     is_blank,
 )
+from ocr_service.ocr.onnx_head import head_model, split_head
 
 MODEL_FILE = "PP-OCRv6_rec_small.onnx"
 MODEL_PACKAGE = "rapidocr"
@@ -117,6 +118,9 @@ class PpOcrLineEngine:
         self._threads = threads
         self._lock = threading.Lock()
         self._priors: dict[str, Prior] = {}
+        self._head: tuple[FloatArray, FloatArray] | None = None
+        """The classification head's weight and bias, when it could be split off the
+        graph (see onnx_head): the session then returns features, not probabilities."""
 
     @cached_property
     def _session(self) -> Any:
@@ -135,9 +139,14 @@ class PpOcrLineEngine:
         options.enable_mem_pattern = False
         path = self._model or find_model()
         try:
-            return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own types
+            split = split_head(path)
+            body = split.body if split is not None else str(path)
+            session = ort.InferenceSession(body, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime and onnx raise their own types
             raise OcrEngineError(f"cannot load the PP-OCR model {path.name}: {exc}") from exc
+        if split is not None:
+            self._head = (split.weight, split.bias)
+        return session
 
     @cached_property
     def classes(self) -> list[str]:
@@ -163,10 +172,27 @@ class PpOcrLineEngine:
         with self._lock:
             prior = self._priors.get(key)
             if prior is None:
-                weights = class_weights(self.classes, settings.whitelist, script)
-                prior = Prior.of(self.classes, weights)
+                classes = self.classes  # loads the session, and so the head
+                weights = class_weights(classes, settings.whitelist, script)
+                prior = Prior.of(classes, weights, self._head_session(weights > 0))
                 self._priors[key] = prior
         return prior
+
+    def _head_session(self, keep: npt.NDArray[np.bool_]) -> Any:
+        """The classification head over the kept classes, or None (full model)."""
+        if self._head is None:
+            return None
+        import onnxruntime as ort
+
+        weight, bias = self._head
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
+        model = head_model(weight[:, keep], bias[keep])
+        return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         """One line; a block (``psm`` 6) is cut into its lines, read one by one and
@@ -190,12 +216,11 @@ class PpOcrLineEngine:
             return EMPTY
         batch = to_input(image)
         try:
-            probs = self._session.run(None, {"x": batch})[0][0]
+            output = self._session.run(None, {"x": batch})[0][0]
         except Exception as exc:
             raise OcrEngineError(f"PP-OCR recognizer failed: {exc}") from exc
         prior = self.prior(settings)
-        probs = probs[:, prior.columns] * prior.weights
-        probs = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9)
+        probs = prior.probabilities(output)
         chars = decode(probs, prior.classes)
         if "jpn" in settings.language:  # its spaces in Japanese are unreliable: gaps decide
             chars = [c for c in chars if c[0] != " "]
@@ -211,11 +236,24 @@ class Prior:
     columns: npt.NDArray[np.intp]
     weights: FloatArray
     classes: list[str]
+    head: Any = None
+    """An onnxruntime session of the head over these classes, when the body's session
+    returns features rather than probabilities (see onnx_head)."""
 
     @classmethod
-    def of(cls, classes: list[str], weights: FloatArray) -> Prior:
+    def of(cls, classes: list[str], weights: FloatArray, head: Any = None) -> Prior:
         columns = np.flatnonzero(weights > 0)
-        return cls(columns, weights[columns], [classes[i] for i in columns.tolist()])
+        return cls(columns, weights[columns], [classes[i] for i in columns.tolist()], head)
+
+    def probabilities(self, output: FloatArray) -> FloatArray:
+        """Per frame, each class's probability given that the class is one of these
+        (weighted by the prior). ``output`` is the body session's: the model's softmax
+        over every class, or the features this prior's head turns into probabilities."""
+        if self.head is None:
+            probs = output[:, self.columns] * self.weights
+        else:
+            probs = self.head.run(None, {"features": output})[0] * self.weights
+        return np.asarray(probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9), np.float32)
 
 
 def split_lines(image: GrayImage) -> list[GrayImage]:

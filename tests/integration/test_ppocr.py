@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr_service.errors import InvalidValue, OcrEngineError
 from ocr_service.ocr.base import EMPTY, OcrResult, OcrSettings, Recognizer, reads_lines
 from ocr_service.ocr.engines import HybridEngine, create_engine
+from ocr_service.ocr.onnx_head import split_head
 from ocr_service.ocr.ppocr import (
     LATIN_EXTRA_WEIGHT,
     OLD_FORM_WEIGHT,
@@ -91,6 +92,43 @@ def test_block_is_read_line_by_line(engine: PpOcrLineEngine) -> None:
     assert result.text.split("\n") == ["就職のため", "転居します"]
     assert len(result.char_confidences) == len(result.text)
     assert len(split_lines(block)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "settings"),
+    [
+        ("東京都千代田区丸の内1-9-1", LINE),
+        ("Brianna Fernandez, Apt. 443", OcrSettings("eng", 7, recognizer=Recognizer.LINE)),
+        ("2024-03-11", OcrSettings("eng", 7, whitelist="0123456789-", recognizer=Recognizer.LINE)),
+    ],
+)
+def test_split_head_reads_as_the_whole_model(
+    engine: PpOcrLineEngine, text: str, settings: OcrSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head cut off the graph and run over the kept classes only gives the whole
+    model's reading, character confidences included."""
+    split = engine.read_line(render(text), settings)
+    assert engine._head is not None  # the shipped model's head was split off
+    monkeypatch.setattr("ocr_service.ocr.ppocr.split_head", lambda path: None)
+    whole_engine = PpOcrLineEngine()
+    whole = whole_engine.read_line(render(text), settings)
+    assert whole_engine._head is None
+    assert split.text == whole.text
+    assert np.allclose(split.char_confidences, whole.char_confidences, atol=1e-4)
+
+
+def test_a_graph_not_ending_in_a_head_is_run_whole(tmp_path: Path) -> None:
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "no_head",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )
+    path = tmp_path / "relu.onnx"
+    path.write_bytes(helper.make_model(graph).SerializeToString())
+    assert split_head(path) is None
 
 
 def test_missing_model_is_an_engine_error() -> None:
