@@ -48,6 +48,7 @@ from ocr_service.reading.profiles import (
     second_settings,
 )
 from ocr_service.reading.reasons import Reason
+from ocr_service.reading.spaces import respace
 from ocr_service.reading.validate import Checked, check_value, is_digit_boxes
 from ocr_service.results import FieldResult
 from ocr_service.templates.model import FieldSpec, FieldType, Language
@@ -125,6 +126,9 @@ def read_line(
     93.5 % and 81.8 % for the Tesseract-only reading; every wrong reading of theirs
     either had a character under 0.97 that Tesseract did not confirm, or failed
     validation.
+
+    Readings of an English line that differ only in spaces are settled by spelling
+    where it can tell (see :mod:`~ocr_service.reading.spaces`).
     """
     first = Reading.take(spec, engine, image, line_settings(spec))
     sure = first.checked.valid and first.ocr.min_confidence >= LINE_CONFIDENT
@@ -134,6 +138,9 @@ def read_line(
     check = Reading.take(spec, engine, image, ocr_settings(spec))
     if first.key and check.key == first.key:
         return first, True
+    respaced = respace(first.ocr, check.ocr) if english_text(spec) else None
+    if respaced is not None:  # same characters; spelling settled the spaces
+        return Reading(respaced, check_value(spec, respaced.text)), None
     if sure and confirm:
         return first, False
     alternate = prepare_text(zone, Variant.ALTERNATE)
@@ -149,8 +156,11 @@ def tesseract_confirms(spec: FieldSpec) -> bool:
     Latin text is Tesseract's strength, and the line recognizer can drop a letter at
     full confidence (kondohanako read as kondohaako at 1.00, Denise Luna as Denise Lun
     at 0.98). A sure reading Tesseract contradicts is flagged."""
-    english_text = spec.type is FieldType.TEXT and spec.language is Language.ENG
-    return spec.type is FieldType.EMAIL or english_text
+    return spec.type is FieldType.EMAIL or english_text(spec)
+
+
+def english_text(spec: FieldSpec) -> bool:
+    return spec.type is FieldType.TEXT and spec.language is Language.ENG
 
 
 def faint_mark(spec: FieldSpec, page: PageImages) -> bool:
