@@ -10,6 +10,7 @@ at all leaves the value alone too (a free-text address need not be in a list).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -133,11 +134,14 @@ US_STATES = frozenset((
 """USPS codes: the states, DC, the territories, the freely associated states and the
 military 'states'."""
 _US_CITY_LINE = re.compile(
-    r"^(?P<city>.*?[A-Za-z])\s*[.,;:]?\s+(?P<state>[A-Za-z0-9|]{2})\s*[.,]?\s*"
+    r"^(?P<city>.*?[A-Za-z])\s*[.,;:]?\s+(?P<state>[A-Za-z0-9|\\]{2})\s*[.,]?\s*"
     r"(?P<zip>[0-9OoIlSB|]{5}(?:-[0-9OoIlSB|]{4})?)$"
 )
-STATE_LOOKALIKES = str.maketrans("01258|", "OIZSBI")
-"""Digits misread for the letters of a state code (ID read as I1, IA as 1A)."""
+STATE_LOOKALIKES = str.maketrans("01258|\\", "OIZSBIV")
+"""Digits and strokes misread for the letters of a state code (IA read as 1A, VI as \\I)."""
+STATE_SECOND_LOOKALIKES = {"1": "T", "7": "T"}
+"""Further letters a character may stand for, tried only when the first lookalikes give
+no state code (TX read as 1X) and only one code results."""
 ZIP_LOOKALIKES = str.maketrans("OoIlSB|", "0011581")
 """Letters misread for the digits of a ZIP code."""
 
@@ -150,11 +154,24 @@ def usps_city_line(value: str) -> str | None:
     m = _US_CITY_LINE.match(value)
     if m is None:
         return None
-    state = m["state"].translate(STATE_LOOKALIKES).upper()
-    if state not in US_STATES:
+    state = state_code(m["state"])
+    if state is None:
         return None
     city = m["city"][0].upper() + m["city"][1:]  # a place name starts with a capital
     return f"{city}, {state} {m['zip'].translate(ZIP_LOOKALIKES)}"
+
+
+def state_code(read: str) -> str | None:
+    """The USPS state code ``read`` stands for: with each digit or stroke read for its
+    lookalike letter; failing that, the one code its further lookalikes give; else None."""
+    first = read.translate(STATE_LOOKALIKES).upper()
+    if first in US_STATES:
+        return first
+    options = [
+        {c.translate(STATE_LOOKALIKES).upper(), *STATE_SECOND_LOOKALIKES.get(c, "")} for c in read
+    ]
+    codes = {"".join(letters) for letters in itertools.product(*options)} & US_STATES
+    return codes.pop() if len(codes) == 1 else None
 
 
 def correct_us_city_line(value: str) -> str | None:
