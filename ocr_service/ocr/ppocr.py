@@ -10,7 +10,8 @@ The model reads one line: a crop is scaled to 48 px high, normalized to [-1, 1] 
 decoded greedily (CTC: best class per frame, repeats merged, blanks dropped). A
 character's confidence is its best frame probability, renormalized over the classes
 the whitelist allows (a whitelist masks the other classes before decoding, so a date
-field can only yield date characters). The model's spaces are kept for Latin
+field can only yield date characters; for a code of letters alone, a digit or stroke
+the model reads for a letter counts for it). The model's spaces are kept for Latin
 text; between Japanese words it rarely emits one, so for Japanese a space is put where
 the crop has an ink gap wider than :data:`SPACE_GAP` line heights between two
 characters (and the model's own spaces are dropped).
@@ -29,6 +30,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -174,7 +176,11 @@ class PpOcrLineEngine:
             if prior is None:
                 classes = self.classes  # loads the session, and so the head
                 weights = class_weights(classes, settings.whitelist, script)
-                prior = Prior.of(classes, weights, self._head_session(weights > 0))
+                folds = lookalike_folds(classes, settings.whitelist)
+                for source, _ in folds:
+                    weights[source] = 1.0  # read, then counted for its lookalike
+                head = self._head_session(weights > 0)
+                prior = Prior.of(classes, weights, head, folds)
                 self._priors[key] = prior
         return prior
 
@@ -239,11 +245,23 @@ class Prior:
     head: Any = None
     """An onnxruntime session of the head over these classes, when the body's session
     returns features rather than probabilities (see onnx_head)."""
+    folds: tuple[tuple[int, int], ...] = ()
+    """(source, target) positions in ``columns``: the source's probability counts for
+    the target (see lookalike_folds)."""
 
     @classmethod
-    def of(cls, classes: list[str], weights: FloatArray, head: Any = None) -> Prior:
+    def of(
+        cls,
+        classes: list[str],
+        weights: FloatArray,
+        head: Any = None,
+        folds: Sequence[tuple[int, int]] = (),
+    ) -> Prior:
         columns = np.flatnonzero(weights > 0)
-        return cls(columns, weights[columns], [classes[i] for i in columns.tolist()], head)
+        position = {int(c): n for n, c in enumerate(columns.tolist())}
+        moved = tuple((position[s], position[t]) for s, t in folds)
+        kept = [classes[i] for i in columns.tolist()]
+        return cls(columns, weights[columns], kept, head, moved)
 
     def probabilities(self, output: FloatArray) -> FloatArray:
         """Per frame, each class's probability given that the class is one of these
@@ -253,6 +271,9 @@ class Prior:
             probs = output[:, self.columns] * self.weights
         else:
             probs = self.head.run(None, {"features": output})[0] * self.weights
+        for source, target in self.folds:
+            probs[:, target] += probs[:, source]
+            probs[:, source] = 0.0
         return np.asarray(probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-9), np.float32)
 
 
@@ -298,6 +319,27 @@ def class_weights(classes: list[str], whitelist: str | None, script: str = "jpn"
         for i, c in enumerate(classes)
     ]
     return np.array(weights, dtype=np.float32)
+
+
+LETTER_LOOKALIKES = {"1": "I", "l": "I", "|": "I", "0": "O", "5": "S", "8": "B", "2": "Z"}
+"""Characters the model reads for a capital letter of a code (a lone I is a bare bar)."""
+
+
+def lookalike_folds(classes: list[str], whitelist: str | None) -> list[tuple[int, int]]:
+    """(source, target) class indices: for a whitelist of letters alone (a code such as
+    the FATCA "A"-"M"), a lookalike the whitelist leaves out counts for its letter.
+
+    Masked out, the model's reading of a lone "I" (a bare bar, which it takes for l, 1
+    or |) left only the blank: it was read as no value. Whitelists with digits are left
+    as they are."""
+    if not whitelist or any(c.isdigit() for c in whitelist):
+        return []
+    index = {c: i for i, c in enumerate(classes)}
+    return [
+        (index[source], index[target])
+        for source, target in LETTER_LOOKALIKES.items()
+        if target in whitelist and source not in whitelist and source in index
+    ]
 
 
 def latin_weight(char: str) -> float:

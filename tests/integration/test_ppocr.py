@@ -17,6 +17,7 @@ from ocr_service.ocr.ppocr import (
     Prior,
     class_weights,
     find_model,
+    lookalike_folds,
     mark_uncovered_ink,
     split_lines,
     usable_in_japanese,
@@ -115,6 +116,32 @@ def test_split_head_reads_as_the_whole_model(
     assert whole_engine._head is None
     assert split.text == whole.text
     assert np.allclose(split.char_confidences, whole.char_confidences, atol=1e-4)
+
+
+def test_a_lone_i_in_a_letter_code_is_read_as_i(
+    engine: PpOcrLineEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model takes a bare bar for l, 1 or |; with a letters-only whitelist those
+    count for I. Without that, the same crop read as nothing or as a doubtful I."""
+    code = OcrSettings("eng", 8, whitelist="ABCDEFGHIJKLM", recognizer=Recognizer.LINE)
+    crop = render("I", size=60)
+    folded = engine.read_line(crop, code)
+    assert folded.text == "I"
+    assert folded.min_confidence > 0.95
+    monkeypatch.setattr("ocr_service.ocr.ppocr.lookalike_folds", lambda classes, whitelist: [])
+    masked = PpOcrLineEngine().read_line(crop, code)
+    assert masked.text == "" or masked.min_confidence < 0.8
+
+
+def test_lookalikes_fold_only_into_letter_codes(engine: PpOcrLineEngine) -> None:
+    classes = engine.classes
+    folded = {(classes[s], classes[t]) for s, t in lookalike_folds(classes, "ABCDEFGHIJKLM")}
+    assert {("1", "I"), ("l", "I"), ("|", "I")} <= folded
+    assert ("0", "O") not in folded  # O is not in the whitelist
+    assert ("5", "S") in {(classes[s], classes[t]) for s, t in lookalike_folds(classes, "CSP")}
+    assert lookalike_folds(classes, "0123456789") == []
+    assert lookalike_folds(classes, None) == []
+    assert ("l", "I") not in {(classes[s], classes[t]) for s, t in lookalike_folds(classes, "IJl")}
 
 
 def test_a_graph_not_ending_in_a_head_is_run_whole(tmp_path: Path) -> None:
