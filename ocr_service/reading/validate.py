@@ -35,6 +35,7 @@ from ocr_service.reading.normalize import normalize_for
 from ocr_service.reading.reasons import Parsed, Reason, accept
 from ocr_service.reading.vocabulary import (
     comparable,
+    correct_email_domain,
     correct_era,
     correct_municipality,
     correct_prefecture,
@@ -175,6 +176,7 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
         "era": correct_era,
         "municipality": correct_municipality,
         "us_city_state_zip": correct_us_city_line,
+        "email_domain": correct_email_domain,
     }[spec.vocabulary]
     suggestion = correct(checked.value)
     if spec.vocabulary == "municipality" and suggestion is None and town_in_doubt(checked.value):

@@ -174,6 +174,29 @@ def state_code(read: str) -> str | None:
     return codes.pop() if len(codes) == 1 else None
 
 
+MAIL_PROVIDERS = (
+    "gmail.com", "yahoo.co.jp", "yahoo.com", "ymail.ne.jp", "hotmail.com", "hotmail.co.jp",
+    "outlook.com", "outlook.jp", "live.jp", "msn.com", "icloud.com", "me.com", "aol.com",
+    "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp",
+    "nifty.com", "biglobe.ne.jp", "ocn.ne.jp", "so-net.ne.jp", "jcom.home.ne.jp",
+)  # fmt: skip
+"""The mail providers most addresses on Japanese forms use (free mail, the mobile
+carriers, the large ISPs)."""
+
+
+def correct_email_domain(value: str) -> str | None:
+    """The address with a near miss of a common provider's domain corrected
+    (``hotmail.co`` → ``hotmail.com``, ``yho.com`` → ``yahoo.com``), else None.
+
+    Only a single nearest provider within the edit limit (1, or 2 from 8 characters
+    on) is taken; a domain that is no provider's and near none is left as written."""
+    local, at, domain = value.rpartition("@")
+    if not at or domain in MAIL_PROVIDERS:
+        return None
+    provider = nearest(domain, MAIL_PROVIDERS, limit=max_distance(domain))
+    return f"{local}@{provider}" if provider is not None else None
+
+
 def correct_us_city_line(value: str) -> str | None:
     """The line in USPS form where it differs from ``value``, else None."""
     fixed = usps_city_line(value)

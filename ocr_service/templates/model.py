@@ -91,9 +91,13 @@ class FieldSpec(Strict):
     min_length: int | None = Field(default=None, ge=0)
     max_length: int | None = Field(default=None, ge=1)
     check_digit: Literal["mynumber"] | None = None
-    vocabulary: Literal["prefecture", "municipality", "era", "us_city_state_zip"] | None = None
+    vocabulary: (
+        Literal["prefecture", "municipality", "era", "us_city_state_zip", "email_domain"] | None
+    ) = None
     """A closed vocabulary the value is checked (and near misses corrected) against;
-    ``us_city_state_zip``: a US "City, ST 12345" line with a USPS state code."""
+    ``us_city_state_zip``: a US "City, ST 12345" line with a USPS state code;
+    ``email_domain``: an e-mail address whose domain is a near miss of a common mail
+    provider's."""
     address_field: str | None = None
     """For postal_code fields: the address field whose start must match the code."""
     kana: Literal["katakana", "hiragana"] = "katakana"

@@ -155,3 +155,23 @@ def test_us_city_line_is_put_in_usps_form_or_flagged(
     checked = check_value(spec, read)
     assert checked.value == value
     assert checked.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "reasons"),
+    [
+        ("yosuke07@hotmail.co", "yosuke07@hotmail.com", [Reason.VOCABULARY_CORRECTED]),
+        ("hanako@gmial.com", "hanako@gmail.com", [Reason.VOCABULARY_CORRECTED]),
+        ("taro@ezweb.ne.jo", "taro@ezweb.ne.jp", [Reason.VOCABULARY_CORRECTED]),
+        ("taro@yahoo.co.jp", "taro@yahoo.co.jp", []),
+        ("taro@example.com", "taro@example.com", []),  # no provider's, near none: as written
+        ("taro@au.com", "taro@au.com", []),
+    ],
+)
+def test_email_domain_near_a_common_provider_is_corrected(
+    read: str, value: str, reasons: list[Reason]
+) -> None:
+    spec = text_spec(type="email", vocabulary="email_domain", language="eng")
+    checked = check_value(spec, read)
+    assert checked.value == value
+    assert checked.reasons == reasons
