@@ -110,6 +110,15 @@ def find_model() -> Path:
     )
 
 
+@dataclass(frozen=True)
+class LoadedModel:
+    session: Any
+    """The onnxruntime session of the model, or of its body when the head is split off."""
+    head: tuple[FloatArray, FloatArray] | None
+    """The split-off classification head's weight and bias (see onnx_head): the session
+    then returns features, not probabilities."""
+
+
 class PpOcrLineEngine:
     """One text line per call; thread-safe (onnxruntime sessions are)."""
 
@@ -120,16 +129,31 @@ class PpOcrLineEngine:
         self._threads = threads
         self._lock = threading.Lock()
         self._priors: dict[str, Prior] = {}
-        self._head: tuple[FloatArray, FloatArray] | None = None
-        """The classification head's weight and bias, when it could be split off the
-        graph (see onnx_head): the session then returns features, not probabilities."""
 
     @cached_property
+    def _loaded(self) -> LoadedModel:
+        path = self._model or find_model()
+        try:
+            split = split_head(path)
+            session = self._new_session(split.body if split else str(path), self._threads)
+        except Exception as exc:  # onnxruntime and onnx raise their own types
+            raise OcrEngineError(f"cannot load the PP-OCR model {path.name}: {exc}") from exc
+        return LoadedModel(session, (split.weight, split.bias) if split else None)
+
+    @property
     def _session(self) -> Any:
+        return self._loaded.session
+
+    @property
+    def _head(self) -> tuple[FloatArray, FloatArray] | None:
+        return self._loaded.head
+
+    @staticmethod
+    def _new_session(model: str | bytes, threads: int) -> Any:
         import onnxruntime as ort  # heavy; workers only
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = self._threads
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         # no arena: buffers go back after each call, so a worker's memory does not keep
@@ -139,16 +163,7 @@ class PpOcrLineEngine:
         # line width is a new shape (measured: RSS 135 -> 346 MB over 300 widths with
         # them, 135 -> 165 MB without, at the same speed)
         options.enable_mem_pattern = False
-        path = self._model or find_model()
-        try:
-            split = split_head(path)
-            body = split.body if split is not None else str(path)
-            session = ort.InferenceSession(body, options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime and onnx raise their own types
-            raise OcrEngineError(f"cannot load the PP-OCR model {path.name}: {exc}") from exc
-        if split is not None:
-            self._head = (split.weight, split.bias)
-        return session
+        return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
     @cached_property
     def classes(self) -> list[str]:
@@ -174,7 +189,7 @@ class PpOcrLineEngine:
         with self._lock:
             prior = self._priors.get(key)
             if prior is None:
-                classes = self.classes  # loads the session, and so the head
+                classes = self.classes
                 weights = class_weights(classes, settings.whitelist, script)
                 folds = lookalike_folds(classes, settings.whitelist)
                 for source, _ in folds:
@@ -188,17 +203,8 @@ class PpOcrLineEngine:
         """The classification head over the kept classes, or None (full model)."""
         if self._head is None:
             return None
-        import onnxruntime as ort
-
         weight, bias = self._head
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.enable_cpu_mem_arena = False
-        options.enable_mem_pattern = False
-        model = head_model(weight[:, keep], bias[keep])
-        return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        return self._new_session(head_model(weight[:, keep], bias[keep]), threads=1)
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         """One line; a block (``psm`` 6) is cut into its lines, read one by one and

@@ -186,14 +186,14 @@ carriers, the large ISPs)."""
 
 def correct_email_domain(value: str) -> str | None:
     """The address with a near miss of a common provider's domain corrected
-    (``hotmail.co`` → ``hotmail.com``, ``yho.com`` → ``yahoo.com``), else None.
+    (``hotmail.co`` → ``hotmail.com``, ``gmial.com`` → ``gmail.com``), else None.
 
     Only a single nearest provider within the edit limit (1, or 2 from 8 characters
     on) is taken; a domain that is no provider's and near none is left as written."""
     local, at, domain = value.rpartition("@")
     if not at or domain in MAIL_PROVIDERS:
         return None
-    provider = nearest(domain, MAIL_PROVIDERS, limit=max_distance(domain))
+    provider = nearest(domain, MAIL_PROVIDERS)
     return f"{local}@{provider}" if provider is not None else None
 
 
