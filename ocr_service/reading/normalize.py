@@ -150,6 +150,11 @@ house numbers are whole."""
 _LONE_DOT = re.compile(r"(?<=\s)[.,](?=\s|$)")
 """A period or comma standing alone after a space is a speck (Lambert . Ltd): written
 punctuation follows its word."""
+_DOT_BESIDE_KANJI = re.compile(
+    r"(?<=[\u3005\u4e00-\u9fff0-9])\s?・\s?|\s?・\s?(?=[\u3005\u4e00-\u9fff0-9])"
+)
+"""A middle dot beside a kanji or a digit is a speck (伊藤・和也, 6-6-37・コーポ): ・ joins
+the katakana words of a foreign name or a building (ジョン・スミス), which are kept."""
 _DASH_BETWEEN_LETTERS = re.compile(r"(?<=[A-Za-z])\s?[\u2010-\u2015\u2212]\s?(?=[A-Za-z])")
 
 
@@ -163,7 +168,7 @@ def normalize_text(text: str) -> str:
     text = _SPECK_BETWEEN_JAPANESE.sub("", text)
     text = collapse_spaces(_LONE_DOT.sub("", text))
     if _JAPANESE_CHAR.search(text):
-        text = _TRAILING_SPECK_IN_JAPANESE.sub("", text)
+        text = _DOT_BESIDE_KANJI.sub("", _TRAILING_SPECK_IN_JAPANESE.sub("", text))
         text = _DOT_IN_BLOCK_NUMBER.sub("", _SPACE_IN_NUMBER.sub("", text))
     return unify_long_vowels(unify_dashes_between_digits(text))
 

@@ -29,6 +29,7 @@ from ocr_service.reading.confidence import (
     threshold_for,
 )
 from ocr_service.reading.document import check_document
+from ocr_service.reading.english import tesseract_spelling_wins
 from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
 from ocr_service.reading.page import PageImages, crop, shrink
 from ocr_service.reading.prepare import (
@@ -141,6 +142,8 @@ def read_line(
     respaced = respace(first.ocr, check.ocr) if english_text(spec) else None
     if respaced is not None:  # same characters; spelling settled the spaces
         return Reading(respaced, check_value(spec, respaced.text)), None
+    if english_text(spec) and tesseract_spelled_better(first, check):
+        return check, False
     if sure and confirm:
         return first, False
     alternate = prepare_text(zone, Variant.ALTERNATE)
@@ -148,6 +151,14 @@ def read_line(
         return first, False
     third = Reading.take(spec, engine, alternate, line_settings(spec))
     return settle(first, check, third)
+
+
+def tesseract_spelled_better(line: Reading, tesseract: Reading) -> bool:
+    """Tesseract's valid reading is kept over the line recognizer's when spelling shows
+    the latter is wrong (see :func:`~ocr_service.reading.english.tesseract_spelling_wins`)."""
+    if not (tesseract.checked.valid and line.key and tesseract.key):
+        return False
+    return tesseract_spelling_wins(line.key, tesseract.key, tesseract.ocr)
 
 
 def tesseract_confirms(spec: FieldSpec) -> bool:

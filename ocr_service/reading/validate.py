@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ocr_service.reading.checks import check_mynumber
 from ocr_service.reading.dates import parse_date
+from ocr_service.reading.english import repair_lookalike_digits
 from ocr_service.reading.formats import (
     in_range,
     parse_digits,
@@ -33,6 +34,7 @@ from ocr_service.reading.formats import (
 )
 from ocr_service.reading.normalize import normalize_for
 from ocr_service.reading.reasons import Parsed, Reason, accept
+from ocr_service.reading.us_street import correct_street_line
 from ocr_service.reading.vocabulary import (
     comparable,
     correct_email_domain,
@@ -96,13 +98,17 @@ MIN_KANA_READING = 2
 kana at least."""
 
 
-def lone_latin_character(spec: FieldSpec, text: str) -> bool:
-    """One Latin letter or digit alone on a free English text line (a name, an address,
-    account numbers). A field meant to hold one character says so with a pattern, a
-    whitelist or ``max_length: 1`` (the W-9's FATCA code, a middle initial)."""
+def free_english(spec: FieldSpec) -> bool:
+    """An English text line without a pattern, a whitelist or ``max_length: 1``: a name,
+    an address, account numbers (not the W-9's FATCA code or a middle initial)."""
     free = spec.pattern is None and spec.whitelist is None and spec.max_length != 1
-    english = spec.type is FieldType.TEXT and spec.language is Language.ENG
-    return free and english and len(text) == 1 and text.isascii()
+    return free and spec.type is FieldType.TEXT and spec.language is Language.ENG
+
+
+def lone_latin_character(spec: FieldSpec, text: str) -> bool:
+    """One Latin letter or digit alone on a free English text line. A field meant to
+    hold one character says so (see :func:`free_english`)."""
+    return free_english(spec) and len(text) == 1 and text.isascii()
 
 
 def check_value(spec: FieldSpec, raw_text: str) -> Checked:
@@ -122,6 +128,8 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     parsed = parse_typed(spec, text)
     if spec.type is FieldType.TEXT and spec.language is not Language.ENG:
         parsed = repair_homoglyphs(parsed)
+    if free_english(spec):
+        parsed = repair_digits_in_words(parsed)
     if parsed.value is None:
         return Checked(None, text, [parsed.reason or Reason.INVALID_FORMAT])
     checked = Checked(parsed.value, text, rule_failures(spec, parsed.value))
@@ -142,6 +150,17 @@ def repair_homoglyphs(parsed: Parsed) -> Parsed:
     if parsed.value is None:
         return parsed
     fixed = _LONE_KANA.sub(lambda m: _HOMOGLYPHS[m.group(1)], parsed.value)
+    if fixed == parsed.value:
+        return parsed
+    return Parsed(fixed, parsed.reason or Reason.VOCABULARY_CORRECTED)
+
+
+def repair_digits_in_words(parsed: Parsed) -> Parsed:
+    """A lookalike digit in a word of letters restored to its letter, and flagged
+    (vocabulary_corrected; see :mod:`~ocr_service.reading.english`)."""
+    if parsed.value is None:
+        return parsed
+    fixed = repair_lookalike_digits(parsed.value)
     if fixed == parsed.value:
         return parsed
     return Parsed(fixed, parsed.reason or Reason.VOCABULARY_CORRECTED)
@@ -177,6 +196,7 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
         "municipality": correct_municipality,
         "us_city_state_zip": correct_us_city_line,
         "email_domain": correct_email_domain,
+        "us_street_address": correct_street_line,
     }[spec.vocabulary]
     suggestion = correct(checked.value)
     if spec.vocabulary == "municipality" and suggestion is None and town_in_doubt(checked.value):

@@ -92,12 +92,21 @@ class FieldSpec(Strict):
     max_length: int | None = Field(default=None, ge=1)
     check_digit: Literal["mynumber"] | None = None
     vocabulary: (
-        Literal["prefecture", "municipality", "era", "us_city_state_zip", "email_domain"] | None
+        Literal[
+            "prefecture",
+            "municipality",
+            "era",
+            "us_city_state_zip",
+            "us_street_address",
+            "email_domain",
+        ]
+        | None
     ) = None
     """A closed vocabulary the value is checked (and near misses corrected) against;
     ``us_city_state_zip``: a US "City, ST 12345" line with a USPS state code;
-    ``email_domain``: an e-mail address whose domain is a near miss of a common mail
-    provider's."""
+    ``us_street_address``: a US street line whose suffix (Trail, Cliff) and unit word
+    (Apt., Suite) are USPS's; ``email_domain``: an e-mail address whose domain is a near
+    miss of a common mail provider's."""
     address_field: str | None = None
     """For postal_code fields: the address field whose start must match the code."""
     kana: Literal["katakana", "hiragana"] = "katakana"

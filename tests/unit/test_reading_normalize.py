@@ -73,3 +73,11 @@ def test_ascii_specks_in_japanese_text_are_dropped() -> None:
     assert normalize_text("転勤のため、新住所へ") == "転勤のため、新住所へ"  # 、 is Japanese
     assert normalize_text("Walker Jr.") == "Walker Jr."
     assert normalize_text("Benjamın Clark") == "Benjamin Clark"
+
+
+def test_a_middle_dot_beside_a_kanji_or_a_digit_is_a_speck() -> None:
+    assert normalize_text("伊藤・和也") == "伊藤和也"
+    assert normalize_text("伊藤 ・ 和也") == "伊藤和也"
+    assert normalize_text("碑文谷6-6-37・コーポ桜202") == "碑文谷6-6-37コーポ桜202"
+    assert normalize_text("ジョン・スミス") == "ジョン・スミス"  # joins katakana words
+    assert normalize_text("グランド・パレス101") == "グランド・パレス101"

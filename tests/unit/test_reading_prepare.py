@@ -108,3 +108,33 @@ def test_faint_text_keeps_its_thin_strokes() -> None:
 def test_dark_text_keeps_the_fixed_delta() -> None:
     gray = light_punctuation_zone()
     assert ink_delta_for(gray, clean_ink(gray, strokes=True), INK_DELTA) == INK_DELTA
+
+
+def speckled_line() -> np.ndarray:
+    """A 60 px zone: three 20 px letters and a period after them; far off to the right,
+    a cluster of 7 x 7 px specks (each larger than an isolated speck's area)."""
+    mask = np.zeros((60, 600), dtype=bool)
+    for x in (20, 45, 70):
+        mask[20:40, x : x + 14] = True
+    mask[36:40, 88:92] = True  # the period, 4 px after the last letter
+    mask[24:31, 400:407] = True  # specks, each 49 px
+    mask[33:38, 415:420] = True
+    return mask
+
+
+def test_dots_far_from_the_text_are_specks_whatever_their_size() -> None:
+    cleaned = remove_specks(speckled_line(), strokes=True)
+    assert cleaned[36:40, 88:92].all()  # the period stays
+    assert cleaned[20:40, 20:84].sum() == speckled_line()[20:40, 20:84].sum()
+    assert not cleaned[:, 300:].any()  # the specks go
+    # without the text rule, each speck is big enough to stay
+    assert remove_specks(speckled_line())[:, 300:].any()
+
+
+def test_a_dot_above_a_letter_within_reach_stays() -> None:
+    mask = np.zeros((60, 200), dtype=bool)
+    mask[25:45, 20:26] = True  # an i's stem
+    mask[17:22, 20:25] = True  # its dot, 3 px above
+    mask[25:45, 40:54] = True
+    cleaned = remove_specks(mask, strokes=True)
+    assert cleaned[17:22, 20:25].all()
