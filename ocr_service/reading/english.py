@@ -1,5 +1,5 @@
-"""Spelling evidence for English lines: lookalike digits in words, and which of two
-disagreeing readings to keep.
+"""Spelling evidence for English lines: lookalike digits in words, punctuation read for
+its lookalike, and which of two disagreeing readings to keep.
 
 Both recognizers misread a letter as its lookalike digit now and then (``Shaffer-0liver``,
 ``Timothy V1llage``). A word of letters with one such digit in it is a word misread: the
@@ -46,6 +46,36 @@ def _repair_word(word: str) -> str:
     after_capital = i > 0 and word[i - 1].isupper()
     upper = i == 0 or (after_capital and (i + 1 == len(word) or word[i + 1].isupper()))
     return word[:i] + lookalikes[1 if upper else 0] + word[i + 1 :]
+
+
+ABBREVIATIONS = frozenset((
+    "inc", "ltd", "co", "cos", "corp", "llc", "llp", "plc", "pc", "pllc", "bros", "assn",
+    "assoc", "dept", "govt", "intl", "mfg", "mgmt", "svc", "svcs", "univ", "jr", "sr", "esq",
+    "phd", "md", "mr", "mrs", "ms", "messrs", "dr", "prof", "rev", "hon", "capt", "gen",
+    "col", "sgt", "lt", "apt", "ste", "bldg", "no", "st", "ave", "blvd", "rd", "ln", "ct",
+    "cir", "pl", "plz", "pkwy", "hwy", "expy", "fwy", "sq", "ter", "trl", "mt", "ft", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "etc",
+))  # fmt: skip
+"""Words written with a period in names and addresses (lower case)."""
+_PERIOD_AFTER_WORD = re.compile(r"\b([A-Za-z]{3,})\.(?= [A-Za-z])")
+_ONE_IN_NUMBER = re.compile(r"(?<=[0-9])[}\])|!](?=-?[0-9])")
+"""A bracket, bar or ! between two digits of a number (7114}-141): a 1."""
+
+
+def repair_punctuation(text: str) -> str:
+    """``text`` with a period after a word (three letters or more, no abbreviation) and
+    before the next word read as the comma it is (``Strong. Baker and Rivera``: names are
+    listed with commas), and a bracket or bar inside a number as a 1.
+
+    Measured on the W-9 values of 300 generated pages (seed 555): 6 values changed, 3
+    of them to the truth, none away from it (the others were wrong in other ways)."""
+    text = _PERIOD_AFTER_WORD.sub(_comma_unless_abbreviation, text)
+    return _ONE_IN_NUMBER.sub("1", text)
+
+
+def _comma_unless_abbreviation(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return match.group(0) if word.lower() in ABBREVIATIONS else word + ","
 
 
 def tesseract_spelling_wins(line: str, tesseract: str, tesseract_ocr: OcrResult) -> bool:

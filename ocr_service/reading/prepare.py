@@ -94,45 +94,64 @@ def remove_specks(mask: BoolImage, *, strokes: bool = False) -> BoolImage:
 
 
 DOT_SHARE = 0.6
-"""A component under this share of the text's height, both ways, is a dot (a speck, a
-period, an x-height letter, a kana's stroke)..."""
+"""A group of ink under this share of the text's height, both ways, is a dot..."""
 DOT_REACH_SHARE = 1.0
-"""...and dots that no chain of marks, each within this share of the text's height of the
-next, links to a larger mark are specks, whatever their size in pixels."""
+"""...where a group is the components linked by gaps under this share of the text's
+height: a group of dots far from the text is specks, whatever their size in pixels."""
+SPECKLE_SHARE = 2.0
+"""A group of dots alone, none of them letter-sized, is speckle up to this share of the
+text's height across (a cluster of specks); a wider one is text (a word of small
+letters beside a large seal)."""
 
 
 def without_stray_dots(
     stats: npt.NDArray[np.int32], labels: npt.NDArray[Any], keep: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.bool_]:
-    """``keep`` without the groups of dots that stand apart from the text.
+    """``keep`` without the groups of ink that are dot-sized and stand apart.
 
     Speckle on a 150 dpi scan scaled to the reference leaves dots above the
     ISOLATED_SPECK_AREA; they made a line's crop four times as wide (林太一 read as 林太,
     Mariah Clark as "MariahClark."). The text's height is that of its large components
-    (at least a quarter of the largest's area), so specks cannot set it. Components
-    within reach of each other form a group; a group with no mark larger than a dot is
-    dropped. A period, an i's dot or a dakuten is grouped with its letters, and so are
-    the x-height letters of "minoru" and the strokes of ミ.
+    (at least a quarter of the largest's area). Components closer than that height form
+    a group; a group smaller than :data:`DOT_SHARE` of it both ways is dropped, and so
+    is a group of dots alone up to :data:`SPECKLE_SHARE` of it across. A period, an i's
+    dot or a dakuten is grouped with its letters; a word is wide even when a seal beside
+    it sets the height.
     """
     if not keep.any():
         return keep
     heights = stats[:, cv2.CC_STAT_HEIGHT]
-    sizes = np.maximum(heights, stats[:, cv2.CC_STAT_WIDTH])
     areas = stats[:, cv2.CC_STAT_AREA]
     large = keep & (areas >= 0.25 * areas[keep].max())
     text_height = float(np.median(heights[large]))
-    dot = keep & (sizes < DOT_SHARE * text_height)
-    if not dot.any() or dot.sum() == keep.sum():
-        return keep
     half = max(SPECK_REACH, round(DOT_REACH_SHARE * text_height)) // 2
     kept = keep[labels]
     grown = cv2.dilate(kept.astype(np.uint8), np.ones((2 * half + 1,) * 2, np.uint8))
     count, groups = cv2.connectedComponents(grown, connectivity=8)
+    if count <= 2:
+        return keep  # one group: nothing stands apart
+    members = np.flatnonzero(keep)
     group_of = np.zeros(keep.shape[0], dtype=np.int64)
     group_of[labels[kept]] = groups[kept]
-    has_mark = np.zeros(count, dtype=bool)
-    has_mark[group_of[keep & ~dot]] = True
-    out: npt.NDArray[np.bool_] = keep & (~dot | has_mark[group_of])
+    left, top = stats[members, cv2.CC_STAT_LEFT], stats[members, cv2.CC_STAT_TOP]
+    right = left + stats[members, cv2.CC_STAT_WIDTH]
+    bottom = top + heights[members]
+    first = np.full(count, np.iinfo(np.int64).max)
+    last = np.zeros(count, dtype=np.int64)
+    extent = np.zeros(count, dtype=np.int64)
+    for low, high in ((left, right), (top, bottom)):
+        first[:] = np.iinfo(np.int64).max
+        last[:] = 0
+        np.minimum.at(first, group_of[members], low)
+        np.maximum.at(last, group_of[members], high)
+        extent = np.maximum(extent, last - np.minimum(first, last))
+    sizes = np.maximum(heights, stats[:, cv2.CC_STAT_WIDTH])
+    has_letter = np.zeros(count, dtype=bool)
+    has_letter[group_of[keep & (sizes >= DOT_SHARE * text_height)]] = True
+    dot_group = (extent < DOT_SHARE * text_height) | (
+        ~has_letter & (extent < SPECKLE_SHARE * text_height)
+    )
+    out: npt.NDArray[np.bool_] = keep & ~dot_group[group_of]
     return out
 
 

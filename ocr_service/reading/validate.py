@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ocr_service.reading.checks import check_mynumber
 from ocr_service.reading.dates import parse_date
-from ocr_service.reading.english import repair_lookalike_digits
+from ocr_service.reading.english import repair_lookalike_digits, repair_punctuation
 from ocr_service.reading.formats import (
     in_range,
     parse_digits,
@@ -129,7 +129,7 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     if spec.type is FieldType.TEXT and spec.language is not Language.ENG:
         parsed = repair_homoglyphs(parsed)
     if free_english(spec):
-        parsed = repair_digits_in_words(parsed)
+        parsed = repair_english_lookalikes(parsed)
     if parsed.value is None:
         return Checked(None, text, [parsed.reason or Reason.INVALID_FORMAT])
     checked = Checked(parsed.value, text, rule_failures(spec, parsed.value))
@@ -155,12 +155,13 @@ def repair_homoglyphs(parsed: Parsed) -> Parsed:
     return Parsed(fixed, parsed.reason or Reason.VOCABULARY_CORRECTED)
 
 
-def repair_digits_in_words(parsed: Parsed) -> Parsed:
-    """A lookalike digit in a word of letters restored to its letter, and flagged
+def repair_english_lookalikes(parsed: Parsed) -> Parsed:
+    """A lookalike digit in a word of letters restored to its letter, and a period
+    between words or a bracket in a number to the comma or 1 it stands for; flagged
     (vocabulary_corrected; see :mod:`~ocr_service.reading.english`)."""
     if parsed.value is None:
         return parsed
-    fixed = repair_lookalike_digits(parsed.value)
+    fixed = repair_punctuation(repair_lookalike_digits(parsed.value))
     if fixed == parsed.value:
         return parsed
     return Parsed(fixed, parsed.reason or Reason.VOCABULARY_CORRECTED)

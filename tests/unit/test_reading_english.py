@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from ocr_service.ocr.base import OcrResult
-from ocr_service.reading.english import repair_lookalike_digits, tesseract_spelling_wins
+from ocr_service.reading.english import (
+    repair_lookalike_digits,
+    repair_punctuation,
+    tesseract_spelling_wins,
+)
 from ocr_service.reading.reasons import Reason
 from ocr_service.reading.us_street import correct_street_line
 from ocr_service.reading.validate import check_value
@@ -89,3 +93,26 @@ def test_when_tesseract_spelling_wins(
     line: str, tesseract: str, confidence: float, wins: bool
 ) -> None:
     assert tesseract_spelling_wins(line, tesseract, sure(tesseract, confidence)) is wins
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("Strong. Baker and Rivera", "Strong, Baker and Rivera"),
+        ("7114}-141", "71141-141"),
+        ("Acme Inc. Holdings", "Acme Inc. Holdings"),  # an abbreviation
+        ("St. Louis Bread", "St. Louis Bread"),
+        ("John A. Smith", "John A. Smith"),  # an initial
+        ("Walker PLC.", "Walker PLC."),  # last on the line
+        ("(since 2024)", "(since 2024)"),  # a bracket after a number, not in one
+        ("12.5 Main", "12.5 Main"),
+    ],
+)
+def test_punctuation_read_for_its_lookalike(read: str, expected: str) -> None:
+    assert repair_punctuation(read) == expected
+
+
+def test_a_comma_read_as_a_period_is_restored_and_flagged() -> None:
+    checked = check_value(english(), "Strong. Baker and Rivera")
+    assert checked.value == "Strong, Baker and Rivera"
+    assert Reason.VOCABULARY_CORRECTED in checked.reasons

@@ -138,3 +138,13 @@ def test_a_dot_above_a_letter_within_reach_stays() -> None:
     mask[25:45, 40:54] = True
     cleaned = remove_specks(mask, strokes=True)
     assert cleaned[17:22, 20:25].all()
+
+
+def test_a_word_of_small_letters_beside_a_large_seal_stays() -> None:
+    mask = np.zeros((120, 600), dtype=bool)
+    for x in (20, 34, 48, 62, 76):  # a word of 10 px letters
+        mask[20:30, x : x + 9] = True
+    mask[10:100, 350:440] = True  # a seal's strokes, far larger
+    mask[10:100, 460:470] = True
+    cleaned = remove_specks(mask, strokes=True)
+    assert cleaned[20:30, 20:85].sum() == mask[20:30, 20:85].sum()
