@@ -111,8 +111,9 @@ def without_stray_dots(
 
     Speckle on a 150 dpi scan scaled to the reference leaves dots above the
     ISOLATED_SPECK_AREA; they made a line's crop four times as wide (林太一 read as 林太,
-    Mariah Clark as "MariahClark."). The text's height is that of its large components
-    (at least a quarter of the largest's area). Components closer than that height form
+    Mariah Clark as "MariahClark."). The text's height is the median height of the
+    components at least a quarter of the median area: specks below that do not set it,
+    and neither does a seal's few large strokes. Components closer than that height form
     a group; a group smaller than :data:`DOT_SHARE` of it both ways is dropped, and so
     is a group of dots alone up to :data:`SPECKLE_SHARE` of it across. A period, an i's
     dot or a dakuten is grouped with its letters; a word is wide even when a seal beside
@@ -122,7 +123,7 @@ def without_stray_dots(
         return keep
     heights = stats[:, cv2.CC_STAT_HEIGHT]
     areas = stats[:, cv2.CC_STAT_AREA]
-    large = keep & (areas >= 0.25 * areas[keep].max())
+    large = keep & (areas >= 0.25 * float(np.median(areas[keep])))
     text_height = float(np.median(heights[large]))
     half = max(SPECK_REACH, round(DOT_REACH_SHARE * text_height)) // 2
     kept = keep[labels]
