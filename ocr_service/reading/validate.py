@@ -210,6 +210,7 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
         # ``suggestion`` what it became) and flagged: never silently trusted
         checked.value = suggestion
         checked.suggestion = suggestion
-        checked.reasons.append(Reason.VOCABULARY_CORRECTED)
+        if Reason.VOCABULARY_CORRECTED not in checked.reasons:  # once, if also repaired
+            checked.reasons.append(Reason.VOCABULARY_CORRECTED)
     if spec.vocabulary == "us_city_state_zip" and not is_us_city_line(checked.value):
         checked.reasons.append(Reason.PATTERN_MISMATCH)  # no state code, no ZIP code

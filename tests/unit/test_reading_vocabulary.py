@@ -135,7 +135,11 @@ def test_town_takes_the_registry_spelling_without_a_flag() -> None:
         ("St. Louis, MO 63101-1234", "St. Louis, MO 63101-1234", []),
         ("Christopherbury. AR 88565", "Christopherbury, AR 88565", [Reason.VOCABULARY_CORRECTED]),
         ("Lake Dawn Vi 42034", "Lake Dawn, VI 42034", [Reason.VOCABULARY_CORRECTED]),
-        ("Port Meghanborough. lE 61088", "Port Meghanborough. lE 61088", [Reason.PATTERN_MISMATCH]),
+        (  # no state code: not put in USPS form; the period between words is a comma
+            "Port Meghanborough. lE 61088",
+            "Port Meghanborough, lE 61088",
+            [Reason.VOCABULARY_CORRECTED, Reason.PATTERN_MISMATCH],
+        ),
         ("Ashleyfort", "Ashleyfort", [Reason.PATTERN_MISMATCH]),
         ("Nancyside, 1A 45480", "Nancyside, IA 45480", [Reason.VOCABULARY_CORRECTED]),
         ("kimberlyfurt, MP 11288", "Kimberlyfurt, MP 11288", [Reason.VOCABULARY_CORRECTED]),
