@@ -135,17 +135,9 @@ def without_stray_dots(
     group_of = np.zeros(keep.shape[0], dtype=np.int64)
     group_of[labels[kept]] = groups[kept]
     left, top = stats[members, cv2.CC_STAT_LEFT], stats[members, cv2.CC_STAT_TOP]
-    right = left + stats[members, cv2.CC_STAT_WIDTH]
-    bottom = top + heights[members]
-    first = np.full(count, np.iinfo(np.int64).max)
-    last = np.zeros(count, dtype=np.int64)
-    extent = np.zeros(count, dtype=np.int64)
-    for low, high in ((left, right), (top, bottom)):
-        first[:] = np.iinfo(np.int64).max
-        last[:] = 0
-        np.minimum.at(first, group_of[members], low)
-        np.maximum.at(last, group_of[members], high)
-        extent = np.maximum(extent, last - np.minimum(first, last))
+    width = group_span(group_of[members], left, left + stats[members, cv2.CC_STAT_WIDTH], count)
+    height = group_span(group_of[members], top, top + heights[members], count)
+    extent = np.maximum(width, height)
     sizes = np.maximum(heights, stats[:, cv2.CC_STAT_WIDTH])
     has_letter = np.zeros(count, dtype=bool)
     has_letter[group_of[keep & (sizes >= DOT_SHARE * text_height)]] = True
@@ -154,6 +146,22 @@ def without_stray_dots(
     )
     out: npt.NDArray[np.bool_] = keep & ~dot_group[group_of]
     return out
+
+
+def group_span(
+    group: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int32],
+    end: npt.NDArray[np.int32],
+    count: int,
+) -> npt.NDArray[np.int64]:
+    """Per group (of ``count``): from the least ``start`` to the greatest ``end`` of its
+    members; 0 for a group without members."""
+    first = np.full(count, np.iinfo(np.int64).max)
+    last = np.zeros(count, dtype=np.int64)
+    np.minimum.at(first, group, start)
+    np.maximum.at(last, group, end)
+    span: npt.NDArray[np.int64] = last - np.minimum(first, last)
+    return span
 
 
 def within_reach(

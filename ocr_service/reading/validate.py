@@ -127,9 +127,9 @@ def check_value(spec: FieldSpec, raw_text: str) -> Checked:
         return Checked(None, text, [Reason.INVALID_FORMAT])
     parsed = parse_typed(spec, text)
     if spec.type is FieldType.TEXT and spec.language is not Language.ENG:
-        parsed = repair_homoglyphs(parsed)
+        parsed = repaired(parsed, repair_homoglyphs)
     if free_english(spec):
-        parsed = repair_english_lookalikes(parsed)
+        parsed = repaired(parsed, repair_english_lookalikes)
     if parsed.value is None:
         return Checked(None, text, [parsed.reason or Reason.INVALID_FORMAT])
     checked = Checked(parsed.value, text, rule_failures(spec, parsed.value))
@@ -145,26 +145,27 @@ _LONE_KANA = re.compile(r"(?<=[\u4e00-\u9fff])([" + "".join(_HOMOGLYPHS) + r"])(
 name or address that is a kanji misread as its look-alike (中村花チ for 中村花子)."""
 
 
-def repair_homoglyphs(parsed: Parsed) -> Parsed:
-    """Kanji read as a katakana look-alike, restored and flagged (vocabulary_corrected)."""
+def repaired(parsed: Parsed, repair: Callable[[str], str]) -> Parsed:
+    """``parsed`` with ``repair`` applied to its value; a value it changed is flagged
+    (vocabulary_corrected), unless already flagged for another reason."""
     if parsed.value is None:
         return parsed
-    fixed = _LONE_KANA.sub(lambda m: _HOMOGLYPHS[m.group(1)], parsed.value)
+    fixed = repair(parsed.value)
     if fixed == parsed.value:
         return parsed
     return Parsed(fixed, parsed.reason or Reason.VOCABULARY_CORRECTED)
 
 
-def repair_english_lookalikes(parsed: Parsed) -> Parsed:
+def repair_homoglyphs(text: str) -> str:
+    """Kanji read as a katakana look-alike, restored."""
+    return _LONE_KANA.sub(lambda m: _HOMOGLYPHS[m.group(1)], text)
+
+
+def repair_english_lookalikes(text: str) -> str:
     """A lookalike digit in a word of letters restored to its letter, and a period
-    between words or a bracket in a number to the comma or 1 it stands for; flagged
-    (vocabulary_corrected; see :mod:`~ocr_service.reading.english`)."""
-    if parsed.value is None:
-        return parsed
-    fixed = repair_punctuation(repair_lookalike_digits(parsed.value))
-    if fixed == parsed.value:
-        return parsed
-    return Parsed(fixed, parsed.reason or Reason.VOCABULARY_CORRECTED)
+    between words or a bracket in a number to the comma or 1 it stands for (see
+    :mod:`~ocr_service.reading.english`)."""
+    return repair_punctuation(repair_lookalike_digits(text))
 
 
 def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
