@@ -17,9 +17,10 @@ only for fields read from text (ink fields have no characters).
 
 from __future__ import annotations
 
-from ocr_service.bench.metrics import BASELINE, PIPELINE, FieldOutcome, levenshtein
+from ocr_service.bench.metrics import BASELINE, PIPELINE, FieldOutcome
 from ocr_service.reading.dates import parse_date
 from ocr_service.reading.normalize import nfkc, normalize_for, remove_spaces
+from ocr_service.reading.vocabulary import edit_distance
 from ocr_service.results import FieldResult, FieldValue
 from ocr_service.templates.model import INK_TYPES, FieldSpec, FieldType
 
@@ -62,7 +63,7 @@ def char_errors(spec: FieldSpec, expected: str, read: str) -> tuple[int, int]:
     if spec.type in INK_TYPES:
         return 0, 0
     a, b = compact(expected), compact(read)
-    return levenshtein(a, b), len(a)
+    return edit_distance(a, b), len(a)
 
 
 def pipeline_outcome(

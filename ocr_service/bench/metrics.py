@@ -18,6 +18,8 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ocr_service.reading.vocabulary import edit_distance
+
 PIPELINE = "pipeline"
 BASELINE = "baseline"
 
@@ -106,22 +108,9 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions) between two strings."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def cer(expected: str, read: str) -> float:
     """Character error rate of one reading: edits over truth length (at least 1)."""
-    return levenshtein(expected, read) / max(len(expected), 1)
+    return edit_distance(expected, read) / max(len(expected), 1)
 
 
 def summarize(outcomes: Iterable[FieldOutcome]) -> Stats:

@@ -11,11 +11,11 @@ from ocr_service.bench.metrics import (
     cer,
     expected_calibration_error,
     group_by,
-    levenshtein,
     percentile,
     reliability_bins,
     summarize,
 )
+from ocr_service.reading.vocabulary import edit_distance
 
 
 def outcome(
@@ -28,7 +28,7 @@ def outcome(
     field_type: str = "text",
     font_style: str = "print",
 ) -> FieldOutcome:
-    edits = levenshtein(expected, read)
+    edits = edit_distance(expected, read)
     return FieldOutcome(
         system=PIPELINE,
         page=0,
@@ -44,16 +44,6 @@ def outcome(
         edits=edits,
         truth_chars=len(expected),
     )
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "distance"),
-    [("", "", 0), ("abc", "abc", 0), ("abc", "", 3), ("", "ab", 2), ("山下涼平", "山下握", 2),
-     ("kitten", "sitting", 3)],
-)  # fmt: skip
-def test_levenshtein(a: str, b: str, distance: int) -> None:
-    assert levenshtein(a, b) == distance
-    assert levenshtein(b, a) == distance
 
 
 def test_cer_is_edits_over_truth_length() -> None:

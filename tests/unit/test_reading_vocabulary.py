@@ -18,11 +18,14 @@ from ocr_service.templates.model import FieldSpec
 FIXED = "東京都千代田区千代田1-1"
 
 
-def test_edit_distance() -> None:
-    assert edit_distance("東京都", "東京都") == 0
-    assert edit_distance("東京部", "東京都") == 1
-    assert edit_distance("kitten", "sitting") == 3
-    assert edit_distance("", "abc") == 3
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [("", "", 0), ("abc", "abc", 0), ("abc", "", 3), ("", "ab", 2), ("東京都", "東京都", 0),
+     ("東京部", "東京都", 1), ("山下涼平", "山下握", 2), ("kitten", "sitting", 3)],
+)  # fmt: skip
+def test_edit_distance(a: str, b: str, distance: int) -> None:
+    assert edit_distance(a, b) == distance
+    assert edit_distance(b, a) == distance
 
 
 def test_prefectures_are_47_and_unique() -> None:
