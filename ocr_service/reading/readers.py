@@ -34,10 +34,12 @@ from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, r
 from ocr_service.reading.page import PageImages, crop, shrink
 from ocr_service.reading.prepare import (
     FAINT_TEXT_DELTA,
+    INK_DELTA,
     Variant,
     clean_ink,
     has_faint_ink,
     has_ink,
+    ink_delta_for,
     prepare_text,
 )
 from ocr_service.reading.profiles import (
@@ -180,13 +182,17 @@ def faint_mark(spec: FieldSpec, page: PageImages) -> bool:
     return any(has_faint_ink(crop(page.dropout, zone)) for zone in zones)
 
 
-def read_faint(spec: FieldSpec, zone: GrayImage, engine: OcrEngine) -> FieldResult:
-    """Writing too faint to trust (pencil): read it with a lower ink threshold, and flag it."""
+def read_faint(
+    spec: FieldSpec, zone: GrayImage, engine: OcrEngine, settings: OcrSettings | None = None
+) -> FieldResult:
+    """Writing too faint to trust (pencil): read it with a lower ink threshold, and flag it.
+    ``settings``: how to read it, when not as the field's first reading (a row of boxes)."""
     image = prepare_text(zone, Variant.PRIMARY, delta=FAINT_TEXT_DELTA)
     if image is None:
         return blank_result(spec)
-    line = reads_lines(engine) and reads_as_line(spec)
-    settings = line_settings(spec) if line else ocr_settings(spec)
+    if settings is None:
+        line = reads_lines(engine) and reads_as_line(spec)
+        settings = line_settings(spec) if line else ocr_settings(spec)
     reading = Reading.take(spec, engine, image, settings)
     raw_text = reading.ocr.text
     confidence = min(ocr_confidence(reading.ocr), FAINT_CAP)
@@ -274,10 +280,21 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
 
     Fast path: a confident row reading confirmed by a second reading of the row (the
     binarized variant) needs no box readings (2 OCR calls instead of one or two a box).
+
+    Ink is judged at the row's own contrast (see :func:`row_ink_delta`), so a faintly
+    written box counts as written when its neighbours do; a row too faint for that is
+    read as faint writing (flagged). A row reading with another count of digits than
+    the inked boxes is a disagreement, flagged.
     """
+    zone = crop(page.dropout, spec.bbox)
+    delta = row_ink_delta(zone)
+    if delta is None:
+        if not faint_row(spec, page):
+            return blank_result(spec)
+        return read_faint(spec, zone, engine, row_settings(spec, row_recognizer(engine)))
     settings = ocr_settings(spec)
     if is_digit_boxes(spec):
-        confirmed = confirmed_row(spec, page, engine)
+        confirmed = confirmed_row(spec, page, engine, delta)
         if confirmed is not None:
             row, agreement = confirmed
             checked = check_value(spec, row.text)
@@ -285,16 +302,14 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
             return make_result(
                 spec, checked.value, row.text, confidence, checked.reasons, checked.suggestion
             )
-    reads = [
-        read_box(crop(page.dropout, shrink(box, BOX_INSET, minimum=2)), settings, engine)
-        for box in spec.boxes
-    ]
+    reads = [read_box(box_zone(page, box), settings, engine, delta) for box in spec.boxes]
     inked = [r for r in reads if r is not None]
     if not inked:
         return blank_result(spec)
     box_text = "".join(char for char, _, _ in inked)
-    recognizer = Recognizer.LINE if reads_lines(engine) else Recognizer.TESSERACT
-    line = read_box_row(spec, page, engine, recognizer) if is_digit_boxes(spec) else None
+    line = (
+        read_box_row(spec, page, engine, row_recognizer(engine)) if is_digit_boxes(spec) else None
+    )
     if line is not None and len(line.text) == len(inked):
         agreed = all(a == b for a, b in zip(line.text, box_text, strict=True))
         checked = check_value(spec, line.text)
@@ -308,13 +323,43 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     base = ocr_confidence(OcrResult(text=box_text, char_confidences=confidences))
     confidence = combine(base, valid=checked.valid)
     reasons = list(checked.reasons)
-    if any(agreed is False for _, _, agreed in inked):
+    row_differs = line is not None and len(line.text) != len(inked)
+    if row_differs or any(agreed is False for _, _, agreed in inked):
         reasons.append(Reason.READINGS_DISAGREE)
     return make_result(spec, checked.value, box_text, confidence, reasons, checked.suggestion)
 
 
+def box_zone(page: PageImages, box: list[int]) -> GrayImage:
+    """One character box without its border's residue."""
+    return crop(page.dropout, shrink(box, BOX_INSET, minimum=2))
+
+
+FAINT_ROW_SHARE = 0.5
+"""A row of boxes with faint ink in at least this share of its boxes is faint writing."""
+
+
+def faint_row(spec: FieldSpec, page: PageImages) -> bool:
+    """Faint writing in a row of boxes, judged box by box (the borders' residue is not
+    writing) in at least FAINT_ROW_SHARE of them: on 160 heavily degraded pages, noise
+    made 1 box of 7 or 9 of a blank row look faintly written, 3 times."""
+    faint = sum(has_faint_ink(box_zone(page, box)) for box in spec.boxes)
+    return faint >= FAINT_ROW_SHARE * len(spec.boxes)
+
+
+def row_ink_delta(row: GrayImage) -> int | None:
+    """The ink delta for a row of boxes, taken on the whole row: INK_DELTA, or less when
+    the writing is faint (see :func:`~ocr_service.reading.prepare.ink_delta_for`); None
+    when the row has no ink at INK_DELTA.
+
+    Judged box by box at the fixed delta, faint writing lost whole digits: a handwritten
+    407 at 150 dpi with faint ink (grey 171-182 on 250) read 4 at 0.996, unflagged, as
+    the 0 and the 7 fell just short of it."""
+    mask = clean_ink(row, INK_DELTA, strokes=True)
+    return ink_delta_for(row, mask, INK_DELTA) if has_ink(mask) else None
+
+
 def confirmed_row(
-    spec: FieldSpec, page: PageImages, engine: OcrEngine
+    spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int = INK_DELTA
 ) -> tuple[OcrResult, bool | None] | None:
     """The row reading, when it has one digit per inked box and can be trusted, with
     whether a second reading agreed; else None (the boxes are read one by one).
@@ -322,10 +367,7 @@ def confirmed_row(
     With a line recognizer: its valid row with every digit at least LINE_CONFIDENT
     stands alone, and Tesseract's row reading can confirm a less sure one. Otherwise a
     confident Tesseract row confirmed by a second Tesseract reading (binarized)."""
-    inked = sum(
-        has_ink(clean_ink(crop(page.dropout, shrink(box, BOX_INSET, minimum=2))))
-        for box in spec.boxes
-    )
+    inked = sum(has_ink(clean_ink(box_zone(page, box), delta)) for box in spec.boxes)
     if inked == 0:
         return None
     line = read_box_row(spec, page, engine, Recognizer.LINE) if reads_lines(engine) else None
@@ -353,25 +395,33 @@ def read_box_row(
     image = prepare_text(crop(page.dropout, spec.bbox), variant, target=CHAR_TARGET_HEIGHT)
     if image is None:
         return None
-    settings = replace(ocr_settings(spec), psm=PSM_LINE, recognizer=recognizer)
-    result = engine.read(image, settings)
+    result = engine.read(image, row_settings(spec, recognizer))
     kept = [
         (c, p) for c, p in zip(result.text, result.char_confidences, strict=False) if c.isdigit()
     ]
     return OcrResult("".join(c for c, _ in kept), tuple(p for _, p in kept))
 
 
+def row_settings(spec: FieldSpec, recognizer: Recognizer) -> OcrSettings:
+    """A row of boxes read as one line."""
+    return replace(ocr_settings(spec), psm=PSM_LINE, recognizer=recognizer)
+
+
+def row_recognizer(engine: OcrEngine) -> Recognizer:
+    return Recognizer.LINE if reads_lines(engine) else Recognizer.TESSERACT
+
+
 def read_box(
-    zone: GrayImage, settings: OcrSettings, engine: OcrEngine
+    zone: GrayImage, settings: OcrSettings, engine: OcrEngine, delta: int = INK_DELTA
 ) -> tuple[str, float, bool | None] | None:
     """(character, confidence, second reading agreed) for one box, or None when empty."""
-    image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT)
+    image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
     if image is None:
         return None
     char, confidence = best_char(engine.read(image, settings))
     if confidence >= SECOND_READING_BELOW:
         return char, confidence, None
-    alternate = prepare_text(zone, Variant.ALTERNATE, target=CHAR_TARGET_HEIGHT)
+    alternate = prepare_text(zone, Variant.ALTERNATE, target=CHAR_TARGET_HEIGHT, delta=delta)
     if alternate is None:
         return char, confidence, None
     raw_line = replace(settings, psm=PSM_RAW_LINE)  # psm 10 sometimes returns nothing

@@ -126,6 +126,51 @@ def test_boxed_digits_fall_back_to_box_by_box() -> None:
     result = read_field(spec(type="boxed", boxes=boxes, bbox=[0, 0, 300, 60]), page, engine)
     assert result.value == "123"
     assert [c.psm for c in engine.calls] == [7, 10, 10, 10, 7]
+    # the row's two digits for three written boxes is a disagreement, not a confirmation
+    assert "readings_disagree" in result.reasons
+    assert result.flagged
+
+
+def boxes_written_in(*greys: int) -> tuple[PageImages, list[list[int]]]:
+    """A row of boxes on paper at 250, each with a stroke of the given grey."""
+    img = np.full((60, 300), 250, np.uint8)
+    boxes = [[10 + 40 * i, 10, 36, 40] for i in range(len(greys))]
+    for (x, y, _, _), grey in zip(boxes, greys, strict=True):
+        img[y + 10 : y + 30, x + 15 : x + 19] = grey
+    return PageImages(registered=img, dropout=img, form_mask=np.zeros(img.shape, bool)), boxes
+
+
+def test_faint_boxes_count_as_written_at_the_rows_contrast() -> None:
+    # the first digit 80 grey levels under the paper, the others 50: under the fixed ink
+    # delta (60) on their own, and lost (a 407 read as 4, unflagged) when judged so
+    page, boxes = boxes_written_in(170, 200, 200)
+    engine = ScriptedEngine(sure("407"), sure("407"))
+    result = read_field(spec(type="boxed", boxes=boxes), page, engine)
+    assert result.value == "407"
+    assert [c.psm for c in engine.calls] == [7, 7]  # one digit per written box: confirmed
+    assert not result.flagged
+
+
+def test_a_row_written_only_faintly_is_read_and_flagged() -> None:
+    page, boxes = boxes_written_in(235, 235, 235)
+    engine = ScriptedEngine(sure("123"))
+    result = read_field(spec(type="boxed", boxes=boxes), page, engine)
+    assert result.value == "123"
+    assert "faint_ink" in result.reasons
+    assert result.flagged
+    assert [c.psm for c in engine.calls] == [7]  # the row as one line, not one box
+
+
+def test_a_blank_row_of_boxes_stays_blank() -> None:
+    # a row without writing, and one where a single box of four looks faintly written
+    # (noise does that on a heavily degraded scan)
+    for greys in ((250, 250, 250, 250), (235, 250, 250, 250)):
+        page, boxes = boxes_written_in(*greys)
+        engine = ScriptedEngine()
+        result = read_field(spec(type="boxed", boxes=boxes), page, engine)
+        assert result.value is None
+        assert not result.flagged
+        assert engine.calls == []
 
 
 def test_boxed_row_reading_wins_when_it_has_one_digit_per_box() -> None:
