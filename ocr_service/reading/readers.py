@@ -359,7 +359,7 @@ def row_ink_delta(row: GrayImage) -> int | None:
 
 
 def confirmed_row(
-    spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int = INK_DELTA
+    spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int
 ) -> tuple[OcrResult, bool | None] | None:
     """The row reading, when it has one digit per inked box and can be trusted, with
     whether a second reading agreed; else None (the boxes are read one by one).
@@ -412,9 +412,10 @@ def row_recognizer(engine: OcrEngine) -> Recognizer:
 
 
 def read_box(
-    zone: GrayImage, settings: OcrSettings, engine: OcrEngine, delta: int = INK_DELTA
+    zone: GrayImage, settings: OcrSettings, engine: OcrEngine, delta: int
 ) -> tuple[str, float, bool | None] | None:
-    """(character, confidence, second reading agreed) for one box, or None when empty."""
+    """(character, confidence, second reading agreed) for one box at the row's ink
+    ``delta`` (see :func:`row_ink_delta`), or None when empty."""
     image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
     if image is None:
         return None
