@@ -30,6 +30,7 @@ from ocr_service.reading.confidence import (
 )
 from ocr_service.reading.document import check_document
 from ocr_service.reading.english import tesseract_spelling_wins
+from ocr_service.reading.kana import CONFUSION_CAP, near_confusion
 from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
 from ocr_service.reading.page import PageImages, crop, shrink
 from ocr_service.reading.prepare import (
@@ -110,6 +111,9 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
     reasons = list(checked.reasons)
     if agreement is False:
         reasons.append(Reason.READINGS_DISAGREE)
+    if japanese_words(spec) and near_confusion(chosen.ocr, kana_field=spec.type is FieldType.KANA):
+        confidence = min(confidence, CONFUSION_CAP)
+        reasons.append(Reason.CONFUSABLE_KANA)
     raw = chosen.ocr.text
     return make_result(spec, checked.value, raw, confidence, reasons, checked.suggestion)
 
@@ -153,6 +157,12 @@ def read_line(
         return first, False
     third = Reading.take(spec, engine, alternate, line_settings(spec))
     return settle(first, check, third)
+
+
+def japanese_words(spec: FieldSpec) -> bool:
+    """Kana fields and Japanese text: where a hand-alike kana changes the value (see
+    :func:`~ocr_service.reading.kana.near_confusion`)."""
+    return spec.type in (FieldType.TEXT, FieldType.KANA) and spec.language is not Language.ENG
 
 
 def tesseract_spelled_better(line: Reading, tesseract: Reading) -> bool:

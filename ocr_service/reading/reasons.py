@@ -24,6 +24,12 @@ class Reason(StrEnum):
     FAINT_INK = "faint_ink"
     UNKNOWN_TOWN = "unknown_town"
     """The address's town (町域) is not one of its city's, but one edit from several."""
+    CONFUSABLE_KANA = "confusable_kana"
+    """A kana was nearly read as a hand-alike (か/が, シ/ツ): see reading/kana.py."""
+    UNUSUAL_NAME_READING = "unusual_name_reading"
+    """A name reading no name in the lexicon has, or a rare one beside a common one."""
+    NAME_READING_MISMATCH = "name_reading_mismatch"
+    """The furigana is not a known reading of the name it belongs to (both flagged)."""
 
 
 @dataclass(frozen=True)
