@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from ocr_service.reading.address import check_postal_address
-from ocr_service.reading.kana import load_lexicon, reading_matches, unusual_reading
+from ocr_service.reading.kana import (
+    load_lexicon,
+    reading_matches,
+    spaced_reading,
+    unusual_reading,
+)
 from ocr_service.reading.reasons import Reason
 from ocr_service.results import FieldResult
 from ocr_service.templates.model import FieldType, Template
@@ -31,7 +36,13 @@ def check_name_reading(name: FieldResult, reading: FieldResult) -> None:
     kana) → both fields ``name_reading_mismatch``. A reading the lexicon cannot check
     against the name (its kanji are not in it, or the name was not read) is flagged
     ``unusual_name_reading`` when no name has it, or a rare one beside a common one
-    (see :mod:`~ocr_service.reading.kana`). Values are never changed.
+    (see :mod:`~ocr_service.reading.kana`).
+
+    A reading that matches but was read without its space gets it where the name's
+    surname reading ends, when that place is certain (see spaced_reading): the only
+    value this check changes, and only by a space the name itself puts there. Measured
+    on development pages (seed 31337 and 31338, level heavy): 3 of the 6 wrong,
+    unflagged Japanese fields were furigana read without their space (イシイユミコ).
     """
     if not isinstance(reading.value, str) or not reading.value:
         return
@@ -41,6 +52,10 @@ def check_name_reading(name: FieldResult, reading: FieldResult) -> None:
         if isinstance(name.value, str) and name.value
         else None
     )
+    if matches is True and isinstance(name.value, str):
+        spaced = spaced_reading(lexicon, name.value, reading.value)
+        if spaced is not None:
+            reading.value = spaced
     if matches is False:
         name.flag(Reason.NAME_READING_MISMATCH)
         reading.flag(Reason.NAME_READING_MISMATCH)

@@ -243,3 +243,13 @@ def test_reading_of_must_name_an_existing_text_field() -> None:
     on_text = TEMPLATE | {"fields": [fields[0] | {"type": "text"}, fields[1]]}
     with pytest.raises(ValidationError, match="reading_of applies to kana fields only"):
         Template.model_validate(on_text)
+
+
+def test_a_reading_read_without_its_space_gets_it_from_the_name() -> None:
+    results = {"name": result("石井由美子"), "furigana": result("イシイユミコ")}
+    check_document(Template.model_validate(TEMPLATE), results)
+    assert results["furigana"].value == "イシイ ユミコ"
+    assert results["furigana"].reasons == []
+    results = {"name": result("石井由美子"), "furigana": result("イシイ ユミコ")}
+    check_document(Template.model_validate(TEMPLATE), results)
+    assert results["furigana"].value == "イシイ ユミコ"
