@@ -53,8 +53,10 @@ def language_for(spec: FieldSpec) -> str:
 
 
 def foreign_dates(spec: FieldSpec) -> bool:
-    """A date field of a form outside Japan (year last; month names)."""
-    return spec.date_order != "ymd" or spec.locale not in (None, "ja-JP")
+    """A date field of a declared locale outside Japan: month names may be written (a
+    form without a locale, such as the W-9 with its ``date_order: mdy``, keeps the
+    western whitelist of digits and separators)."""
+    return spec.locale not in (None, "ja-JP")
 
 
 def whitelist_for(spec: FieldSpec) -> str | None:
