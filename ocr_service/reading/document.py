@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ocr_service.reading import rules
 from ocr_service.reading.address import check_postal_address
 from ocr_service.reading.kana import (
     load_lexicon,
@@ -10,8 +11,11 @@ from ocr_service.reading.kana import (
     unusual_reading,
 )
 from ocr_service.reading.reasons import Reason
+from ocr_service.reading.rules import kana as kana_rules
 from ocr_service.results import FieldResult
 from ocr_service.templates.model import FieldType, Template
+
+POSTAL_PREFIX_RULE = "vocabulary.postal_locality"
 
 
 def check_document(template: Template, results: dict[str, FieldResult]) -> None:
@@ -52,15 +56,22 @@ def check_name_reading(name: FieldResult, reading: FieldResult) -> None:
         if isinstance(name.value, str) and name.value
         else None
     )
-    if matches is True and isinstance(name.value, str):
+    if matches is True and isinstance(name.value, str) and rules.active(kana_rules.SPACE):
         spaced = spaced_reading(lexicon, name.value, reading.value)
         if spaced is not None:
             reading.value = spaced
-    if matches is False:
-        name.flag(Reason.NAME_READING_MISMATCH)
-        reading.flag(Reason.NAME_READING_MISMATCH)
-    if matches is not True and unusual_reading(lexicon, reading.value):
+            reading.touched_by(kana_rules.SPACE)
+    if matches is False and rules.active(kana_rules.MISMATCH):
+        for result in (name, reading):
+            result.flag(Reason.NAME_READING_MISMATCH)
+            result.touched_by(kana_rules.MISMATCH)
+    if (
+        matches is not True
+        and rules.active(kana_rules.UNUSUAL)
+        and unusual_reading(lexicon, reading.value)
+    ):
         reading.flag(Reason.UNUSUAL_NAME_READING)
+        reading.touched_by(kana_rules.UNUSUAL)
 
 
 def check_postal_and_address(postal: FieldResult, address: FieldResult) -> None:
@@ -78,9 +89,13 @@ def check_postal_and_address(postal: FieldResult, address: FieldResult) -> None:
     elif check.reason is Reason.POSTAL_ADDRESS_MISMATCH:
         postal.flag(check.reason)
         address.flag(check.reason)
-    elif check.reason is Reason.VOCABULARY_CORRECTED:
+    elif check.reason is Reason.VOCABULARY_CORRECTED and rules.active(POSTAL_PREFIX_RULE):
         # the postal code's prefecture + city replace the misread start; raw_text keeps
         # the reading and the field stays flagged
         address.suggestion = check.suggestion
         address.value = check.suggestion
         address.flag(check.reason)
+        address.touched_by(POSTAL_PREFIX_RULE)
+    elif check.reason is Reason.VOCABULARY_CORRECTED:  # the rule switched off: a mismatch
+        postal.flag(Reason.POSTAL_ADDRESS_MISMATCH)
+        address.flag(Reason.POSTAL_ADDRESS_MISMATCH)
