@@ -73,7 +73,9 @@ def main() -> None:
             if int(inherited(w, "/Ff") or 0) & COMB:
                 n = int(max_len)
                 step = bbox[2] / n
-                boxes = [[round(bbox[0] + i * step), bbox[1], round(step), bbox[3]] for i in range(n)]
+                boxes = [
+                    [round(bbox[0] + i * step), bbox[1], round(step), bbox[3]] for i in range(n)
+                ]
                 extra += f" comb boxes={boxes}"
         if kind == "check" and "/AP" in w:
             states = [str(k) for k in w["/AP"]["/N"] if k != "/Off"]

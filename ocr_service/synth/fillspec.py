@@ -222,7 +222,13 @@ def fill_acroform(
 
 
 def _draw_text(
-    draw: ImageDraw.ImageDraw, text: str, x: float, baseline: float, size: float, *, centre: bool = False
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    x: float,
+    baseline: float,
+    size: float,
+    *,
+    centre: bool = False,
 ) -> None:
     font = FALLBACK.font(max(6, round(size)))
     draw.text((x, baseline), text, fill=(20, 20, 20), font=font, anchor="ms" if centre else "ls")
@@ -252,7 +258,9 @@ def fill_overlay(
         font = FALLBACK.font(round(size))
         draw.text((x, baseline), value, fill=(20, 20, 20), font=font, anchor="ls")
         check = entry.get("type") == "checkbox"
-        written.append(Written(x + (size * 0.3 if check else 4.0), baseline - size * 0.35, value, check))
+        written.append(
+            Written(x + (size * 0.3 if check else 4.0), baseline - size * 0.35, value, check)
+        )
     bgr = cv2.cvtColor(np.asarray(canvas, dtype=np.uint8), cv2.COLOR_RGB2BGR)
     return np.ascontiguousarray(bgr, dtype=np.uint8), written
 
@@ -293,7 +301,11 @@ def truth_of(loaded: LoadedTemplate, written: list[Written]) -> tuple[dict[str, 
         home = next((f for f in fields if _inside(item.x, item.y, f.bbox)), None)
         if home is None:  # a tick just outside a choice's option row still chose it
             home = next(
-                (f for f in fields if f.type is FieldType.CHOICE and _inside(item.x, item.y, f.bbox, 12)),
+                (
+                    f
+                    for f in fields
+                    if f.type is FieldType.CHOICE and _inside(item.x, item.y, f.bbox, 12)
+                ),
                 None,
             )
         if home is None:

@@ -37,6 +37,7 @@ Content = Literal[
     "sex",
     "street",
     "address",
+    "city_line",
     "city",
     "postcode",
     "region",
@@ -60,7 +61,8 @@ Content = Literal[
 ]
 """What a field holds, for the synthetic generator (``synth.locales``) and the rules:
 people (``full_name``, ``surname``, ``given_name``, ``birth_name``, ``title``, ``sex``),
-places (``street``, ``address`` — a whole address on one line, ``city``, ``postcode``,
+places (``street``, ``address`` — a whole address on one line, ``city_line`` — town and
+postcode (a US "City, ST 12345"), ``city``, ``postcode``,
 ``region``, ``country_name``, ``place_of_birth``, ``nationality``), dates
 (``date_of_birth``, ``date_of_issue``, ``date_of_expiry``, ``date``), identifiers
 (``passport_number``, ``id_number``, ``tax_id``, ``code``), work (``occupation``,
