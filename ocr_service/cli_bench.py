@@ -39,6 +39,7 @@ from ocr_service.bench.summary import summarize_run
 from ocr_service.errors import InvalidValue
 from ocr_service.reading.confidence import DEFAULT_THRESHOLDS
 from ocr_service.synth import LEVELS
+from ocr_service.synth.fonts import DISTORTED
 from ocr_service.templates.loader import TemplateRegistry
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,13 @@ def register(sub: Any) -> None:
         metavar="ID",
         help=f"template id, repeatable (default: {', '.join(DEFAULT_TEMPLATES)})",
     )
-    p.add_argument("--font-style", choices=(*FONT_STYLES, "both"), default="both")
+    p.add_argument(
+        "--font-style",
+        choices=(*FONT_STYLES, DISTORTED, "both"),
+        default="both",
+        help=f"both: {' and '.join(FONT_STYLES)}; {DISTORTED}: the handwriting faces with "
+        "each character distorted as a hand would",
+    )
     p.add_argument("--level", choices=tuple(LEVELS), default="mixed", help="degradation level")
     p.add_argument("--no-baseline", action="store_true", help="read with the pipeline only")
     p.add_argument("--templates-dir", type=Path, default=None)
