@@ -18,6 +18,7 @@ from ocr_service.ocr.base import (
     Recognizer,
     reads_lines,
 )
+from ocr_service.reading import rules
 from ocr_service.reading.confidence import (
     BLANK_CONFIDENCE,
     SECOND_READING_BELOW,
@@ -77,9 +78,12 @@ UNREAD = "?"
 
 
 def read_field(field: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
-    """Read, normalize, validate and score one field."""
+    """Read, normalize, validate and score one field; its result lists the reading rules
+    that fired on the way (see :mod:`ocr_service.reading.rules`)."""
     reader = _READERS[field.type]
-    result = reader(field, page, engine)
+    with rules.recording(rules.profile_of(field)) as recorder:
+        result = reader(field, page, engine)
+    result.rules = list(recorder.fired)
     result.page = field.page
     result.bbox = list(field.bbox)
     log.debug("read field=%s type=%s flagged=%s", field.name, field.type.value, result.flagged)
