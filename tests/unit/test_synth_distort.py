@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -22,18 +23,9 @@ from ocr_service.templates import LoadedTemplate, load_template
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates_forms"
 
-# SHA-256 of render_filled's page for these development seeds, computed on main at 2cc6087
-# (before the distorted style existed). The committed benchmark history was measured on
-# these pixels: a change here means every earlier figure stops being comparable.
-UNDISTORTED_PAGES = {
-    ("jp_kyufukin", "handwriting", 77): (
-        "c1308b91698ae250def894ce9001c2f809b1efe6952e40758c4eab1a16a3ecfe"
-    ),
-    ("irs_w9", "handwriting", 555): (
-        "bd0f54d416ee1a9fbc46f3c9fc97fb3b16b6ca2e479a64ce13655615e163a95d"
-    ),
-    ("jp_tennyu", "print", 31): "8fdde0a53de54dce2af429d25d9fdade213f5fecea97d4bbcb0e7ab4d4e3af8c",
-}
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+UNDISTORTED_PAGES = json.loads((RESOURCES / "undistorted_pages.json").read_text(encoding="utf-8"))
+"""Pages drawn before the distorted style existed (see tests/resources/README.md)."""
 
 
 def _loaded(template_id: str) -> LoadedTemplate:
@@ -52,10 +44,13 @@ def _ink(filled: np.ndarray, blank: np.ndarray) -> np.ndarray:
     return np.asarray(diff > 40)
 
 
-@pytest.mark.parametrize(("template_id", "style", "seed"), sorted(UNDISTORTED_PAGES))
-def test_other_styles_render_exactly_as_before(template_id: str, style: str, seed: int) -> None:
-    page, _ = _render(template_id, style, seed)
-    assert hashlib.sha256(page.tobytes()).hexdigest() == UNDISTORTED_PAGES[template_id, style, seed]
+@pytest.mark.parametrize("case", UNDISTORTED_PAGES, ids=lambda c: c["template"])
+def test_other_styles_render_exactly_as_before(case: dict[str, Any]) -> None:
+    """The committed benchmark history was measured on these pixels."""
+    loaded = _loaded(case["template"])
+    rng = random.Random(case["render_seed"])
+    page = render_filled(loaded, case["values"], font_style=case["font_style"], rng=rng)
+    assert hashlib.sha256(page.tobytes()).hexdigest() == case["sha256"]
 
 
 def test_distortion_is_deterministic_for_a_seed() -> None:
