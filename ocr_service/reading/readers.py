@@ -311,9 +311,7 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if not inked:
         return blank_result(spec)
     box_text = "".join(char for char, _, _ in inked)
-    line = (
-        read_box_row(spec, page, engine, row_recognizer(engine)) if is_digit_boxes(spec) else None
-    )
+    line = read_box_row(spec, page, engine, row_recognizer(engine))
     if line is not None and len(line.text) == len(inked):
         agreed = all(a == b for a, b in zip(line.text, box_text, strict=True))
         checked = check_value(spec, line.text)
@@ -395,13 +393,18 @@ def read_box_row(
     recognizer: Recognizer = Recognizer.TESSERACT,
     variant: Variant = Variant.PRIMARY,
 ) -> OcrResult | None:
-    """The whole row of boxes (their borders dropped out) read as one line of digits."""
+    """The whole row of boxes (their borders dropped out) read as one line of its
+    charset's characters (digits, by default)."""
     image = prepare_text(crop(page.dropout, spec.bbox), variant, target=CHAR_TARGET_HEIGHT)
     if image is None:
         return None
     result = engine.read(image, row_settings(spec, recognizer))
+    allowed = set(spec.whitelist or spec.box_chars)
+    digits = is_digit_boxes(spec)
     kept = [
-        (c, p) for c, p in zip(result.text, result.char_confidences, strict=False) if c.isdigit()
+        (c, p)
+        for c, p in zip(result.text, result.char_confidences, strict=False)
+        if (c.isdigit() if digits else c in allowed)
     ]
     return OcrResult("".join(c for c, _ in kept), tuple(p for _, p in kept))
 
@@ -529,6 +532,7 @@ _READERS: dict[FieldType, Callable[[FieldSpec, PageImages, OcrEngine], FieldResu
     FieldType.POSTAL_CODE: read_text_like,
     FieldType.PHONE: read_text_like,
     FieldType.EMAIL: read_text_like,
+    FieldType.TIME: read_text_like,
     FieldType.BOXED: read_boxed,
     FieldType.CHECKBOX: read_ink,
     FieldType.CHOICE: read_ink,

@@ -32,8 +32,11 @@ from ocr_service.reading.formats import (
     parse_phone,
     parse_postal_code,
 )
-from ocr_service.reading.normalize import normalize_for
-from ocr_service.reading.reasons import Parsed, Reason, accept
+from ocr_service.reading.normalize import normalize_field
+from ocr_service.reading.phones import parse_foreign_phone
+from ocr_service.reading.postcodes import parse_foreign_postcode
+from ocr_service.reading.reasons import Parsed, Reason, accept, reject
+from ocr_service.reading.times import parse_time
 from ocr_service.reading.us_street import correct_street_line
 from ocr_service.reading.vocabulary import (
     comparable,
@@ -72,25 +75,42 @@ class Checked:
 
 
 def is_digit_boxes(spec: FieldSpec) -> bool:
-    return spec.type is FieldType.BOXED and set(spec.whitelist or DIGITS) <= set(DIGITS)
+    return spec.digit_boxes
 
 
 def parse_typed(spec: FieldSpec, text: str) -> Parsed:
     """Parse normalized text into the canonical value of the field's type."""
+    country = spec.country_code
     parsers: dict[FieldType, Callable[[str], Parsed]] = {
         FieldType.DATE: lambda t: parse_date(t, spec.date_order),
-        FieldType.POSTAL_CODE: parse_postal_code,
-        FieldType.PHONE: parse_phone,
+        FieldType.POSTAL_CODE: (
+            parse_postal_code if country == "JP" else lambda t: parse_foreign_postcode(t, country)
+        ),
+        FieldType.PHONE: (
+            parse_phone if country == "JP" else lambda t: parse_foreign_phone(t, country)
+        ),
         FieldType.EMAIL: parse_email,
         FieldType.DIGITS: parse_digits,
-        FieldType.NUMBER: parse_number,
+        FieldType.NUMBER: lambda t: parse_number(
+            t, decimal=spec.decimal_mark, currency=spec.currency, decimals=spec.decimals
+        ),
+        FieldType.TIME: parse_time,
     }
     if spec.type is FieldType.KANA:
         return parse_kana(text, spec.kana)
     if spec.type is FieldType.BOXED and is_digit_boxes(spec):
         return parse_digits(text)
+    if spec.type is FieldType.BOXED:
+        return parse_boxed(spec, text)
     parser = parsers.get(spec.type)
     return parser(text) if parser else accept(text)
+
+
+def parse_boxed(spec: FieldSpec, text: str) -> Parsed:
+    """A row of boxes of another charset: every character one the charset allows (a
+    whitelist, when the field has one, is what its boxes were read with)."""
+    allowed = set(spec.whitelist or spec.box_chars)
+    return accept(text) if set(text) <= allowed else reject(Reason.INVALID_FORMAT)
 
 
 MIN_KANA_READING = 2
@@ -113,7 +133,7 @@ def lone_latin_character(spec: FieldSpec, text: str) -> bool:
 
 def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     """Normalize, parse and check one reading against the field's rules."""
-    text = normalize_for(spec.type, raw_text, kana=spec.kana)
+    text = normalize_field(spec, raw_text)
     if not text:
         return Checked(None, text, [Reason.REQUIRED_MISSING] if spec.required else [])
     if spec.type in (FieldType.TEXT, FieldType.KANA) and not any(c.isalnum() for c in text):

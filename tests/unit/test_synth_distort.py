@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from ocr_service.bench.runner import FONT_STYLES
+from ocr_service.bench.templates import MultiRegistry
 from ocr_service.cli import build_parser, main
 from ocr_service.cli_bench import config_from
 from ocr_service.synth import distort as d
@@ -178,7 +180,8 @@ def test_synth_cli_accepts_the_distorted_style(
 
 
 def test_bench_cli_accepts_the_distorted_style() -> None:
-    args = build_parser().parse_args(
-        ["bench", "--pages", "3", "--out", "/tmp/x", "--font-style", DISTORTED]
-    )
-    assert config_from(args).font_styles == (DISTORTED,)
+    registry = MultiRegistry([TEMPLATES])
+    for style, expected in ((DISTORTED, (DISTORTED,)), ("all", (*FONT_STYLES, DISTORTED))):
+        argv = ["bench", "--pages", "3", "--out", "/tmp/x", "--font-style", style]
+        args = build_parser().parse_args(argv)
+        assert config_from(args, registry).font_styles == expected
