@@ -3,6 +3,7 @@ template ``locale`` defaults (issue 16, part 3)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from ocr_service.reading.reasons import Reason
 from ocr_service.reading.times import parse_time
 from ocr_service.reading.validate import check_value
 from ocr_service.review.texts import REASON_TEXT
-from ocr_service.templates.model import FieldSpec, Template
+from ocr_service.templates.model import FieldSpec, FieldType, Template
 
 AMBIGUOUS = Reason.AMBIGUOUS_SEPARATOR
 LOOKALIKE = Reason.CURRENCY_LOOKALIKE
@@ -470,3 +471,12 @@ def test_whitelists_for_new_options() -> None:
 
 def test_every_reason_has_a_review_text() -> None:
     assert set(Reason) <= set(REASON_TEXT)
+
+
+def test_readme_table_documents_every_type() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| `")}
+    documented = {t.strip("` ") for row in rows for t in row.split(",")}
+    assert {t.value for t in FieldType} <= documented
+    for key in ("boxes", "charset", "locale", "country", "decimal", "currency", "decimals"):
+        assert f"`{key}" in readme
