@@ -456,6 +456,18 @@ def test_boxed_charsets() -> None:
     assert check_value(digits, "12-34").value == "1234"
 
 
+def test_zero_and_o_in_letter_boxes_are_flagged_without_a_pattern() -> None:
+    boxes = {"type": "boxed", "boxes": [[0, 0, 10, 10]], "charset": "alnum"}
+    assert check_value(spec(**boxes), "FNLMYTBXO").reasons == ["ambiguous_character"]
+    assert check_value(spec(**boxes), "AB1034567").reasons == ["ambiguous_character"]
+    assert check_value(spec(**boxes), "AB1234567").reasons == []
+    passport = spec(**boxes, pattern="^[A-Z]{2}[0-9]{7}$")
+    assert check_value(passport, "AB1034567").reasons == []
+    assert check_value(passport, "AB1O34567").reasons == ["pattern_mismatch"]
+    latin = spec(type="boxed", boxes=[[0, 0, 10, 10]], charset="latin")
+    assert check_value(latin, "OTTO").reasons == []  # no 0 among its characters
+
+
 def test_whitelists_for_new_options() -> None:
     assert "$" in (whitelist_for(spec(type="number", currency="$")) or "")
     assert "€" not in (whitelist_for(spec(type="number", currency="$")) or "")
