@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ocr_service.reading import rules
 from ocr_service.reading.normalize import nfkc, remove_spaces
 from ocr_service.reading.reasons import Parsed, Reason, accept, reject
 
@@ -104,10 +105,18 @@ confused with it. A lone 和 before the year is therefore taken as 令和, and f
 def repair_era(text: str) -> tuple[str, bool]:
     """Drop junk at the ends; restore a misread 令 of 令和. Returns the text and whether
     an era was restored (the value must then be flagged, never trusted)."""
-    text = text.strip(_JUNK_ENDS)
+    text = rules.apply("normalize.date_edge_junk", strip_date_junk, text)
     if text.startswith(("令和", "昭和")) or not _REIWA_MISREAD.match(text):
         return text, False
+    if not rules.active("value.reiwa_era"):
+        return text, False
+    rules.fired("value.reiwa_era")
     return _REIWA_MISREAD.sub("令和", text, count=1), True
+
+
+def strip_date_junk(text: str) -> str:
+    """Specks read as punctuation at a date's ends (- . _ ・ , : ; ' " ` | ~)."""
+    return text.strip(_JUNK_ENDS)
 
 
 MONTH_NAMES: dict[str, tuple[str, ...]] = {
