@@ -20,7 +20,7 @@ from functools import partial
 from typing import Literal
 
 from ocr_service.reading import rules
-from ocr_service.templates.model import FieldType
+from ocr_service.templates.model import FieldSpec, FieldType
 
 HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d\uff70"
 """Hyphen and dash look-alikes (not the long-vowel mark ー or the kanji 一)."""
@@ -225,6 +225,22 @@ def normalize_for(
         return normalize_kana(text, kana)
     if field_type in NUMERIC_TYPES:
         return normalize_compact(text)
-    if field_type in (FieldType.EMAIL, FieldType.DATE):
+    if field_type in (FieldType.EMAIL, FieldType.DATE, FieldType.TIME):
         return remove_spaces(nfkc(text))
     return normalize_text(text)
+
+
+SPACED_POSTCODES = frozenset({"CA", "GB"})
+"""Countries whose postal codes are written with a space inside (K1A 0B1, SW1A 1AA)."""
+
+
+def normalize_field(spec: FieldSpec, text: str) -> str:
+    """The normalized text ``spec`` is validated on: :func:`normalize_for`, except where
+    the field's options change it. Boxes of letters or kana keep ー and lose spaces
+    (Latin letters upper-cased); a CA or GB postal code keeps its one space."""
+    if spec.type is FieldType.BOXED and not spec.digit_boxes:
+        compact = remove_spaces(nfkc(text))
+        return compact.upper() if spec.charset in ("latin", "alnum") else compact
+    if spec.type is FieldType.POSTAL_CODE and spec.country_code in SPACED_POSTCODES:
+        return collapse_spaces(nfkc(text)).upper()
+    return normalize_for(spec.type, text, kana=spec.kana)

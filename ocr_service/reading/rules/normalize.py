@@ -237,4 +237,17 @@ RULES = (
         examples=(Example("ヤマダ 。タロウ", "ヤマダ タロウ"), Example("、ヤマダ", "ヤマダ")),
         evidence=(Evidence("generator", "no count in the commit", ("f2a2061",)),),
     ),
+    Rule(
+        id="normalize.date_edge_junk",
+        stage=Stage.NORMALIZE,
+        profiles=frozenset({Profile.DATE}),
+        implementation="ocr_service.reading.dates:strip_date_junk",
+        example_runner="ocr_service.reading.rules.runners:date",
+        summary="Specks read as punctuation at a date's ends (- . _ ・ , : ; ' \" ` | ~) dropped.",
+        flag=None,
+        unflagged="No date starts or ends with punctuation; the value is parsed after it "
+        "(a date that does not parse is no value, flagged).",
+        examples=(Example("2024年4月5日.", "2024-04-05"),),
+        evidence=(Evidence("generator, 80-page check", "see 7bb7a32", ("7bb7a32",)),),
+    ),
 )

@@ -20,6 +20,7 @@ BY_TYPE = {
     FieldType.NUMBER: Profile.NUMBER,
     FieldType.DIGITS: Profile.CODE,
     FieldType.BOXED: Profile.CODE,
+    FieldType.TIME: Profile.TIME,
 }
 BY_VOCABULARY = {
     "prefecture": Profile.JA_ADDRESS,
