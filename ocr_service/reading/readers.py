@@ -316,7 +316,7 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
             return blank_result(spec)
         return read_faint(spec, zone, engine, row_settings(spec, row_recognizer(engine)))
     settings = ocr_settings(spec)
-    if is_digit_boxes(spec):
+    if is_digit_boxes(spec) or reads_lines(engine):
         confirmed = confirmed_row(spec, page, engine, delta)
         if confirmed is not None:
             row, agreement = confirmed
@@ -394,19 +394,30 @@ def confirmed_row(
 
     With a line recognizer: its valid row with every digit at least LINE_CONFIDENT
     stands alone, and Tesseract's row reading can confirm a less sure one. Otherwise a
-    confident Tesseract row confirmed by a second Tesseract reading (binarized)."""
+    confident Tesseract row confirmed by a second Tesseract reading (binarized).
+
+    Boxes of another charset (letters, kana) are trusted as a row only when the line
+    recognizer and Tesseract read the same whole row: Tesseract reads a lone handwritten
+    letter or digit box poorly against a mixed whitelist (Klee One: 4 read A at 0.99,
+    P read D), and nothing was measured to let one reading stand alone."""
     inked = sum(has_ink(clean_ink(box_zone(page, box), delta)) for box in spec.boxes)
     if inked == 0:
         return None
     line = read_box_row(spec, page, engine, Recognizer.LINE) if reads_lines(engine) else None
     whole = line is not None and len(line.text) == inked
     sure = whole and line is not None and line.min_confidence >= LINE_CONFIDENT
-    if sure and line is not None and check_value(spec, line.text).valid:
+    digits = is_digit_boxes(spec)
+    if digits and sure and line is not None and check_value(spec, line.text).valid:
         return line, None
     first = read_box_row(spec, page, engine)
     if whole and line is not None and first is not None and first.text == line.text:
         return line, True
-    if first is None or len(first.text) != inked or first.min_confidence < SECOND_READING_BELOW:
+    if (
+        not digits
+        or first is None
+        or len(first.text) != inked
+        or first.min_confidence < SECOND_READING_BELOW
+    ):
         return None
     second = read_box_row(spec, page, engine, variant=Variant.ALTERNATE)
     return (first, True) if second is not None and second.text == first.text else None

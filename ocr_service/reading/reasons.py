@@ -27,6 +27,9 @@ class Reason(StrEnum):
     AMBIGUOUS_SEPARATOR = "ambiguous_separator"
     """One ``,`` or ``.`` before exactly three digits, and the field does not say which
     is its decimal separator: 6,250 may be 6250 or 6.25."""
+    AMBIGUOUS_CHARACTER = "ambiguous_character"
+    """A row of boxes whose charset holds both 0 and O, read with one of them, and no
+    ``pattern`` to say which a position holds: both recognizers read one for the other."""
     CURRENCY_LOOKALIKE = "currency_lookalike"
     """An amount read without its declared ``$`` starts with a digit that looks like it
     (a printed $0 read 50)."""
