@@ -54,8 +54,13 @@ class Page:
 @dataclass(frozen=True)
 class Reading:
     outcomes: list[FieldOutcome]
-    fired: frozenset[str]
-    """Every rule any field of the page lists."""
+    field_rules: list[frozenset[str]]
+    """The rules each field lists (``FieldResult.rules``), in the order of ``outcomes``."""
+
+    @property
+    def fired(self) -> frozenset[str]:
+        """Every rule any field of the page lists."""
+        return frozenset().union(*self.field_rules)
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ def read_page(reader: Reader, page: Page) -> Reading:
                 )
                 for s in specs
             ]
-        return Reading(failed, frozenset())
+        return Reading(failed, [frozenset() for _ in failed])
     with rules.all_enabled():  # the answer key is normalized with every rule on
         outcomes = [
             pipeline_outcome(
@@ -157,8 +162,7 @@ def read_page(reader: Reader, page: Page) -> Reading:
             )
             for s in specs
         ]
-    fired = frozenset(r for f in document.fields.values() for r in f.rules)
-    return Reading(outcomes, fired)
+    return Reading(outcomes, [frozenset(document.fields[s.name].rules) for s in specs])
 
 
 def effect_of(
@@ -205,7 +209,7 @@ def run_ablation(
         chosen = [n for n, r in enumerate(normal) if not rule.traced or rule_id in r.fired]
         with rules.disabled([rule_id]):
             ablated = {n: read_page(reader, pages[n]) for n in chosen}
-        touched = sum(rule_id in r.fired for r in normal)
+        touched = sum(rule_id in f for r in normal for f in r.field_rules)
         effects.append(effect_of(rule_id, normal, ablated, touched))
         log.info("ablated %s: %d pages read again", rule_id, len(chosen))
     return Shares.of([o for r in normal for o in r.outcomes]), effects
@@ -268,6 +272,26 @@ def format_markdown(meta: dict[str, Any], normal: Shares, effects: list[RuleEffe
         )
     lines.append("")
     return "\n".join(lines)
+
+
+def inventory_markdown() -> str:
+    """The rule table as Markdown: id, stage, profiles, flag (or why none), evidence."""
+    lines = [
+        "| rule | stage | profiles | flag | evidence | commits |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for rule in rules.all_rules():
+        profiles = "all" if rule.profiles == rules.ALL else ", ".join(sorted(rule.profiles))
+        flag = f"`{rule.flag.value}`" if rule.flag else f"none: {rule.unflagged}"
+        evidence = "; ".join(
+            f"{e.data}: {e.effect}" + (" (generator only)" if e.synthetic_only else " (real)")
+            for e in rule.evidence
+        )
+        commits = ", ".join(c for e in rule.evidence for c in e.commits)
+        lines.append(
+            f"| `{rule.id}` | {rule.stage.value} | {profiles} | {flag} | {evidence} | {commits} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def cmd_ablate(
