@@ -64,6 +64,7 @@ from ocr_service.bench.templates import MultiRegistry, default_dirs
 from ocr_service.errors import InvalidValue
 from ocr_service.reading.confidence import DEFAULT_THRESHOLDS
 from ocr_service.synth import LEVELS
+from ocr_service.synth.fonts import DISTORTED
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,13 @@ def register(sub: Any) -> None:
         metavar="ID",
         help="template id, repeatable (default: every template of the template folders)",
     )
-    p.add_argument("--font-style", choices=(*FONT_STYLES, "both"), default="both")
+    p.add_argument(
+        "--font-style",
+        choices=(*FONT_STYLES, DISTORTED, "both", "all"),
+        default="both",
+        help=f"both: {' and '.join(FONT_STYLES)}; {DISTORTED}: the handwriting faces with "
+        "each character distorted as a hand would; all: the three",
+    )
     p.add_argument("--level", choices=tuple(LEVELS), default="mixed", help="degradation level")
     p.add_argument("--no-baseline", action="store_true", help="read with the pipeline only")
     p.add_argument(
@@ -180,7 +187,9 @@ def extra_sets_from(names: list[str] | None) -> tuple[str, ...]:
 def config_from(args: argparse.Namespace, registry: MultiRegistry) -> BenchConfig:
     if args.pages < 1:
         raise InvalidValue("--pages must be at least 1")
-    styles = FONT_STYLES if args.font_style == "both" else (args.font_style,)
+    styles = {"both": FONT_STYLES, "all": (*FONT_STYLES, DISTORTED)}.get(
+        args.font_style, (args.font_style,)
+    )
     templates = tuple(args.template or registry.ids())
     for tid in templates:
         registry.get(tid)  # fail early on an unknown id

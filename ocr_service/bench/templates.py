@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Literal
 
 from ocr_service.errors import InvalidValue, TemplateNotFound
-from ocr_service.templates.loader import LoadedTemplate, TemplateRegistry, default_templates_dir
+from ocr_service.templates.loader import (
+    LoadedTemplate,
+    TemplateRegistry,
+    default_realforms_dir,
+    default_templates_dir,
+)
 
 Origin = Literal["ours", "not_designed"]
 OURS: Origin = "ours"
@@ -38,10 +43,12 @@ def realforms_templates_dir() -> Path:
 
 
 def default_dirs() -> list[Path]:
-    """The usual templates folder, plus ``templates_realforms/`` when it exists."""
+    """The usual templates folder, plus ``templates_realforms/`` when it exists and so does
+    the realforms folder its pages are rendered from (``OCR_REALFORMS_DIR``)."""
     dirs = [default_templates_dir()]
     real = realforms_templates_dir()
-    if real.is_dir() and real.resolve() != dirs[0].resolve():
+    renderable = default_realforms_dir().is_dir()
+    if real.is_dir() and renderable and real.resolve() != dirs[0].resolve():
         dirs.append(real)
     return dirs
 

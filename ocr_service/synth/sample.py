@@ -15,12 +15,17 @@ from numpy.typing import NDArray
 
 from ocr_service.reading.normalize import normalize_for
 from ocr_service.synth.degrade import degrade
+from ocr_service.synth.fonts import DISTORTED
+from ocr_service.synth.locales import generate_local_values
 from ocr_service.synth.render import pick_pen, render_with_pen
 from ocr_service.synth.values import Value, generate_values
 from ocr_service.templates.loader import LoadedTemplate
 from ocr_service.templates.model import FieldType, Template
 
 FONT_STYLES = ("print", "handwriting")
+"""The styles ``mixed`` chooses from (kept to these two: the same seed gives the same page)."""
+ALL_FONT_STYLES = (*FONT_STYLES, DISTORTED)
+"""Every style :func:`generate` accepts besides ``mixed``."""
 
 
 @dataclass
@@ -31,7 +36,7 @@ class Sample:
     """Field name -> expected value in the reading contract's format."""
     template_id: str
     font_style: str
-    """``print`` or ``handwriting``."""
+    """``print``, ``handwriting`` or ``handwriting-distorted``."""
     font: str
     """The font family the fields were written in."""
     degradation: dict[str, float | str | bool]
@@ -59,12 +64,16 @@ def generate(
     """One filled, degraded page of ``loaded``; the same seed always gives the same sample.
 
     ``font_style`` may also be ``mixed``: print or handwriting, chosen by the seed.
+    ``handwriting-distorted`` writes the same page as ``handwriting`` (values, faces,
+    layout, degradation) with each character distorted as a hand would.
     """
     rng = random.Random(seed)
     style = rng.choice(FONT_STYLES) if font_style == "mixed" else font_style
-    if style not in FONT_STYLES:
-        raise ValueError(f"font style {font_style!r} is not print, handwriting or mixed")
-    written = generate_values(loaded.template, rng)
+    if style not in ALL_FONT_STYLES:
+        raise ValueError(
+            f"font style {font_style!r} is not one of {', '.join(ALL_FONT_STYLES)} or mixed"
+        )
+    written = values_for(loaded.template, rng)
     pen = pick_pen(style, rng)
     clean = render_with_pen(loaded, written, pen=pen, rng=rng)
     truth = canonical_truth(loaded.template, written)
@@ -78,6 +87,15 @@ def generate(
         degradation=description,
         homography=homography,
     )
+
+
+def values_for(template: Template, rng: random.Random) -> dict[str, Value]:
+    """The truth to write: in the template's own locale when its fields say what they
+    hold (``content``, the forms we did not design), else the shipped forms' generator
+    (its random stream unchanged)."""
+    if any(spec.content is not None for spec in template.fields_on(1)):
+        return generate_local_values(template, rng)
+    return generate_values(template, rng)
 
 
 def canonical_truth(template: Template, written: dict[str, Value]) -> dict[str, Value]:

@@ -28,6 +28,46 @@ BBox = Annotated[list[int], Field(min_length=4, max_length=4)]
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
+Content = Literal[
+    "full_name",
+    "surname",
+    "given_name",
+    "birth_name",
+    "title",
+    "sex",
+    "street",
+    "address",
+    "city_line",
+    "city",
+    "postcode",
+    "region",
+    "country_name",
+    "place_of_birth",
+    "nationality",
+    "date_of_birth",
+    "date_of_issue",
+    "date_of_expiry",
+    "date",
+    "passport_number",
+    "id_number",
+    "tax_id",
+    "occupation",
+    "organisation",
+    "amount",
+    "count",
+    "phone",
+    "email",
+    "code",
+]
+"""What a field holds, for the synthetic generator (``synth.locales``) and the rules:
+people (``full_name``, ``surname``, ``given_name``, ``birth_name``, ``title``, ``sex``),
+places (``street``, ``address`` — a whole address on one line, ``city_line`` — town and
+postcode (a US "City, ST 12345"), ``city``, ``postcode``,
+``region``, ``country_name``, ``place_of_birth``, ``nationality``), dates
+(``date_of_birth``, ``date_of_issue``, ``date_of_expiry``, ``date``), identifiers
+(``passport_number``, ``id_number``, ``tax_id``, ``code``), work (``occupation``,
+``organisation``), and ``amount``, ``count``, ``phone``, ``email``."""
+
 
 class FieldType(StrEnum):
     TEXT = "text"
@@ -132,6 +172,9 @@ class FieldSpec(Strict):
     miss of a common mail provider's."""
     address_field: str | None = None
     """For postal_code fields: the address field whose start must match the code."""
+    content: Content | None = None
+    """What the field holds (a surname, a street, an amount...): the synthetic generator
+    writes a plausible value of that kind in the template's language. See :data:`Content`."""
     kana: Literal["katakana", "hiragana"] = "katakana"
     """For kana fields: the script values are normalized to."""
     date_style: Literal["wareki", "western", "any"] = "any"
@@ -309,10 +352,34 @@ class FieldSpec(Strict):
             )
 
 
+class PageSource(Strict):
+    """Where a reference PNG that may not be shipped is rendered from."""
+
+    pdf: str = Field(min_length=1)
+    """The blank form, relative to the realforms root (``OCR_REALFORMS_DIR``, default
+    ``<repo>/../shared/realforms``), e.g. ``plume/fixtures/de_kindergeld_acroform.pdf``."""
+    page: int = Field(default=1, ge=1)
+    """The PDF page (1-based) this template page is."""
+
+    @field_validator("pdf")
+    @classmethod
+    def _relative(cls, v: str) -> str:
+        parts = v.replace("\\", "/").split("/")
+        if v.startswith("/") or ".." in parts:
+            raise ValueError(
+                f"source pdf {v!r} must be a path inside the realforms root "
+                "(relative, without '..'), e.g. plume/fixtures/form.pdf"
+            )
+        return v
+
+
 class PageSpec(Strict):
     page: int = Field(ge=1)
     image: str = Field(min_length=1)
     """Reference PNG, relative to the template folder."""
+    source: PageSource | None = None
+    """For a form that may not be shipped: the PDF page the reference PNG is rendered from
+    (at ``dpi``, checked against ``width`` and ``height``) when the PNG is missing."""
     dpi: int = Field(ge=72, le=1200)
     width: int = Field(gt=0)
     height: int = Field(gt=0)
@@ -409,6 +476,8 @@ class Template(Strict):
                 item["pattern"] = f.pattern
             if f.threshold is not None:
                 item["threshold"] = f.threshold
+            if f.content is not None:
+                item["content"] = f.content
             if f.type is FieldType.CHOICE:
                 item["options"] = [{"value": o.value, "bbox": list(o.bbox)} for o in f.options]
             if f.type is FieldType.BOXED:
