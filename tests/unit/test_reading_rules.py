@@ -129,3 +129,25 @@ def test_field_result_lists_its_rules_and_disabling_one_changes_it() -> None:
         ablated = read_field(field, inked_page(), engine)
     assert ablated.value == "グリーンハイッ201"
     assert "normalize.small_kana" not in ablated.rules
+
+
+@pytest.mark.parametrize(
+    ("keys", "profile"),
+    [
+        ({"type": "kana"}, rules.Profile.KANA),
+        ({"type": "text", "language": "jpn", "vocabulary": "municipality"}, "ja_address"),
+        ({"type": "text", "language": "jpn"}, "ja_text"),
+        ({"type": "text", "language": "jpn", "content": "full_name"}, "ja_name"),
+        ({"type": "text", "language": "eng", "content": "surname"}, "en_name"),
+        ({"type": "text", "language": "eng", "vocabulary": "us_street_address"}, "en_street"),
+        ({"type": "text", "language": "eng", "content": "city_line"}, "en_city_line"),
+        ({"type": "text", "language": "eng", "content": "passport_number"}, "code"),
+        ({"type": "text", "language": "eng", "pattern": "^[A-M]$"}, "code"),
+        ({"type": "text", "language": "eng"}, "en_text"),
+        ({"type": "number", "content": "amount"}, "amount"),
+        ({"type": "number"}, "number"),
+        ({"type": "checkbox"}, "mark"),
+    ],
+)
+def test_profile_comes_from_the_spec(keys: dict[str, object], profile: str) -> None:
+    assert rules.profile_of(spec(**keys)) == profile
