@@ -249,18 +249,21 @@ def reading_matches(lexicon: NameLexicon, name: str, reading: str) -> bool | Non
 
 
 def spaced_reading(lexicon: NameLexicon, name: str, reading: str) -> str | None:
-    """A reading read without its space, with the space where the name's surname reading
-    ends (タナカハナコ → タナカ ハナコ for 田中花子), when every way the name's kanji read
-    as ``reading`` puts it there; else None."""
-    if " " in reading:
-        return None
+    """The reading with its one space where the name's surname reading ends (タナカハナコ
+    or タ ナ カ ハ ナ コ → タナカ ハナコ for 田中花子), when every way the name's kanji read
+    as it puts the space there and the reading has it elsewhere or not once; else None
+    (a reading spaced at one of the possible places is left as it is)."""
+    joined = "".join(reading.split())
     ends = {
         len(first)
         for surname, given in splits(name)
         for first in lexicon.readings_of(SURNAME, surname)
-        if reading.startswith(first) and reading[len(first) :] in lexicon.readings_of(GIVEN, given)
+        if joined.startswith(first) and joined[len(first) :] in lexicon.readings_of(GIVEN, given)
     }
+    parts = reading.split()
+    if len(parts) == 2 and len(parts[0]) in ends:
+        return None
     if len(ends) != 1:
         return None
     end = ends.pop()
-    return f"{reading[:end]} {reading[end:]}"
+    return f"{joined[:end]} {joined[end:]}"

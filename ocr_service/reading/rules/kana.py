@@ -86,13 +86,19 @@ RULES = (
         profiles=READINGS,
         implementation="ocr_service.reading.kana:spaced_reading",
         example_runner=f"{HERE}:spaced",
-        summary="A furigana that reads the name but lost its space gets it where the "
-        "name's surname reading ends, when every split of the name agrees.",
+        summary="A furigana that reads the name but lost its space (or has spaces between "
+        "its kana) gets one where the name's surname reading ends, when every split agrees.",
         flag=None,
         unflagged="Adds only the space between surname and given name that the name's own "
         "kanji put there; a right reading already has it (on generated pages it always does), "
         "so it cannot change a right value.",
-        examples=(Example(("石井由美子", "イシイユミコ"), "イシイ ユミコ"),),
-        evidence=(Evidence(DEV, "3 of 6 silent errors were furigana read without the space"),),
+        examples=(
+            Example(("石井由美子", "イシイユミコ"), "イシイ ユミコ"),
+            Example(("鈴木桃子", "ス ズ キ モ モ コ"), "スズキ モモコ"),
+        ),
+        evidence=(
+            Evidence(DEV, "3 of 6 silent errors were furigana read without the space"),
+            Evidence(BENCH, "seed 5151: the one silent kana error left was ス ズ キ モ モ コ"),
+        ),
     ),
 )
