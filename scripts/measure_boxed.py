@@ -83,7 +83,9 @@ def main() -> int:
         for o in outcomes:
             if o.flagged or not o.correct:
                 mark = "SILENT" if o.silent else ("ok" if o.correct else "wrong")
-                print(o.page, o.field, o.expected, o.read, mark, ",".join(o.reasons), file=sys.stderr)
+                print(
+                    o.page, o.field, o.expected, o.read, mark, ",".join(o.reasons), file=sys.stderr
+                )
     return 0
 
 

