@@ -16,6 +16,7 @@ from ocr_service.ocr.base import (
     OcrResult,
     OcrSettings,
     Recognizer,
+    reads_digits,
     reads_lines,
 )
 from ocr_service.reading.confidence import (
@@ -285,6 +286,10 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     written box counts as written when its neighbours do; a row too faint for that is
     read as faint writing (flagged). A row reading with another count of digits than
     the inked boxes is a disagreement, flagged.
+
+    With a digit recognizer (the hybrid engine's CNN) each box of a digit row has a
+    third opinion, and two agreeing opinions of three settle it (see
+    :func:`settled_row`).
     """
     zone = crop(page.dropout, spec.bbox)
     delta = row_ink_delta(zone)
@@ -310,7 +315,11 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     line = (
         read_box_row(spec, page, engine, row_recognizer(engine)) if is_digit_boxes(spec) else None
     )
-    if line is not None and len(line.text) == len(inked):
+    whole_row = line is not None and len(line.text) == len(inked)
+    third = digit_opinions(page, spec, engine, delta, settings) if whole_row else []
+    if line is not None and whole_row and len(third) == len(inked):
+        return settled_row(spec, line, inked, third)
+    if line is not None and whole_row:
         agreed = all(a == b for a, b in zip(line.text, box_text, strict=True))
         checked = check_value(spec, line.text)
         confidence = combine(ocr_confidence(line), valid=checked.valid, agreement=agreed)
@@ -327,6 +336,69 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if row_differs or any(agreed is False for _, _, agreed in inked):
         reasons.append(Reason.READINGS_DISAGREE)
     return make_result(spec, checked.value, box_text, confidence, reasons, checked.suggestion)
+
+
+def digit_opinions(
+    page: PageImages, spec: FieldSpec, engine: OcrEngine, delta: int, settings: OcrSettings
+) -> list[tuple[str, float]]:
+    """The digit recognizer's (character, confidence) for each inked box, in order; none
+    when the engine has no digit recognizer."""
+    if not reads_digits(engine):
+        return []
+    digit = replace(settings, recognizer=Recognizer.DIGIT)
+    opinions: list[tuple[str, float]] = []
+    for box in spec.boxes:
+        zone = box_zone(page, box)
+        image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
+        if image is not None:
+            opinions.append(best_char(engine.read(image, digit)))
+    return opinions
+
+
+def settled_row(
+    spec: FieldSpec,
+    line: OcrResult,
+    boxes: list[tuple[str, float, bool | None]],
+    digits: list[tuple[str, float]],
+) -> FieldResult:
+    """A row read three ways (the row as a line, each box by Tesseract, each box by the
+    digit recognizer): each box takes the digit two of its three opinions agree on.
+
+    A box whose three opinions all differ keeps the line's digit and the field is
+    flagged ``readings_disagree``. Agreement of the line and the box reading is the
+    confirmation it was before the third opinion; a box settled by the digit
+    recognizer against one of them counts as a majority (no agreement bonus), its
+    confidence the lower of its two agreeing opinions'.
+
+    Before the third opinion every box where line and box disagreed flagged the field:
+    on 60 pages of real (MNIST development) digits, seed 77, 27 of the 46 flagged
+    digit rows were right.
+    """
+    chars: list[str] = []
+    confidences: list[float] = []
+    agreement: bool | None = True
+    for (c_line, p_line), (c_box, p_box, _), (c_cnn, p_cnn) in zip(
+        zip(line.text, line.char_confidences, strict=True), boxes, digits, strict=True
+    ):
+        if c_line == c_box:
+            chars.append(c_line)
+            confidences.append(p_line)
+        elif c_cnn in (c_line, c_box):
+            chars.append(c_cnn)
+            confidences.append(min(p_cnn, p_line if c_cnn == c_line else p_box))
+            agreement = None if agreement is True else agreement
+        else:
+            chars.append(c_line)
+            confidences.append(p_line)
+            agreement = False
+    text = "".join(chars)
+    checked = check_value(spec, text)
+    base = ocr_confidence(OcrResult(text, tuple(confidences)))
+    confidence = combine(base, valid=checked.valid, agreement=agreement)
+    reasons = list(checked.reasons)
+    if agreement is False:
+        reasons.append(Reason.READINGS_DISAGREE)
+    return make_result(spec, checked.value, text, confidence, reasons, checked.suggestion)
 
 
 def box_zone(page: PageImages, box: list[int]) -> GrayImage:
