@@ -19,11 +19,19 @@ class FieldResult:
     bbox: list[int] = field(default_factory=list)
     suggestion: str | None = None
     """A nearest-match vocabulary suggestion, recorded, never silently trusted."""
+    rules: list[str] = field(default_factory=list)
+    """The ids of the reading rules that changed something on the way to this result
+    (see :mod:`ocr_service.reading.rules`), in the order they fired."""
 
     def flag(self, reason: str) -> None:
         if reason not in self.reasons:
             self.reasons.append(reason)
         self.flagged = True
+
+    def touched_by(self, rule_id: str) -> None:
+        """Record a rule that changed this result after it was read (a document check)."""
+        if rule_id not in self.rules:
+            self.rules.append(rule_id)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -34,6 +42,7 @@ class FieldResult:
             "reasons": list(self.reasons),
             "page": self.page,
             "bbox": list(self.bbox),
+            "rules": list(self.rules),
         }
         if self.suggestion is not None:
             out["suggestion"] = self.suggestion

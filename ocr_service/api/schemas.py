@@ -111,6 +111,11 @@ class FieldPublic(BaseModel):
     bbox: list[int]
     resolved: bool = False
     suggestion: str | None = None
+    rules: list[str] = Field(
+        default_factory=list,
+        description="ids of the reading rules that changed something on the way to this "
+        "value (see the rule table in docs/bench/ablation.md)",
+    )
 
 
 class DocumentPublic(BaseModel):

@@ -6,6 +6,10 @@
 Modules: :mod:`metrics` (pure arithmetic: CER, silent errors, flag precision,
 reliability bins), :mod:`compare` (truth vs. reading, the contract's normalization),
 :mod:`baseline` (the tutorial approach, isolated from the pipeline), :mod:`runner`
-(the loop over pages), :mod:`report` and :mod:`charts` (the outputs), and
-:mod:`calibrate` (per-type review thresholds fitted on a separate generated set).
+(the loop over pages), :mod:`report` and :mod:`charts` (the outputs),
+:mod:`calibrate` (per-type review thresholds fitted on a separate generated set);
+:mod:`seeds` (the development / held-out split, ``docs/bench/seeds.md``), :mod:`templates`
+(several template folders, each template ours or not designed), :mod:`sets` (the report's
+row groups and the extra-set interface), :mod:`loto` (leave-one-template-out), :mod:`rows`
+and :mod:`combine` (the set tables, for one run or runs side by side).
 """

@@ -131,9 +131,12 @@ def _raise_step(table: _Table, idx: dict[str, int], over: list[str]) -> tuple[st
     return None if best is None else (best[2], best[3])
 
 
-def search(table: _Table, targets: Mapping[str, float]) -> tuple[dict[str, int], bool]:
-    """Grid indexes per type, and whether the targets hold at them."""
-    idx = dict.fromkeys(table.types, 0)
+def search(
+    table: _Table, targets: Mapping[str, float], floor: Mapping[str, int] | None = None
+) -> tuple[dict[str, int], bool]:
+    """Grid indexes per type (never under ``floor``), and whether the targets hold at them."""
+    low = {t: (floor or {}).get(t, 0) for t in table.types}
+    idx = dict(low)
     while True:
         shares = table.silent_shares(idx)
         over = [s for s, v in shares.items() if v > targets.get(s, 0.0)]
@@ -144,22 +147,35 @@ def search(table: _Table, targets: Mapping[str, float]) -> tuple[dict[str, int],
             return idx, False
         idx[step[0]] = step[1]
     for t in table.types:  # give back every raise the targets do not need
-        while idx[t] > 0 and within(table.silent_shares({**idx, t: idx[t] - 1}), targets):
+        while idx[t] > low[t] and within(table.silent_shares({**idx, t: idx[t] - 1}), targets):
             idx[t] -= 1
     return idx, True
+
+
+def grid_index(threshold: float) -> int:
+    """The grid step at or just above ``threshold``."""
+    for i, g in enumerate(GRID):
+        if g >= threshold - 1e-9:
+            return i
+    return len(GRID) - 1
 
 
 def fit_thresholds(
     outcomes: list[FieldOutcome],
     targets: Mapping[str, float] = SILENT_TARGETS,
     current: Mapping[str, float] | None = None,
+    floor: Mapping[str, float] | None = None,
 ) -> FitResult:
-    """Per-type thresholds from the pipeline's outcomes on the pages it read."""
+    """Per-type thresholds from the pipeline's outcomes on the pages it read.
+
+    ``floor``: per type, the lowest threshold the fit may choose (a refit of one
+    template from a few samples starts from the type defaults and only raises)."""
     usable = [o for o in outcomes if o.system == PIPELINE and o.page_error is None]
     if not usable:
         return FitResult({}, 0.0, {}, True)
     table = _Table(usable)
-    idx, ok = search(table, targets)
+    floor_idx = {t: grid_index(v) for t, v in (floor or {}).items()}
+    idx, ok = search(table, targets, floor_idx)
     fitted: dict[str, Fitted] = {}
     for t in table.types:
         mine = [o for o in usable if o.field_type == t]
@@ -201,3 +217,34 @@ def format_table(result: FitResult) -> str:
         f"all fields: flagged {100 * result.flagged_share:.2f}%, silent {silent} ({verdict})"
     )
     return "\n".join(lines)
+
+
+def threshold_snippet(
+    template_id: str,
+    result: FitResult,
+    defaults: Mapping[str, float],
+    *,
+    seed: int,
+    pages: int,
+) -> str:
+    """YAML for a template's own ``threshold:`` entries, from a per-field refit.
+
+    ``result`` is keyed by field name; ``defaults`` gives each field's type default,
+    which the refit started from (a field is listed only when its fit is above it)."""
+    lines = [
+        f"# {template_id}: review thresholds refitted on {pages} generated pages (run seed "
+        f"{seed}) with `ocr-service bench calibrate --template {template_id}`.",
+        "# Put each `threshold:` on the field of that name in template.yaml; a field not",
+        "# listed is fine at its type's default threshold.",
+    ]
+    raised = [
+        (name, f.threshold)
+        for name, f in result.thresholds.items()
+        if f.threshold > defaults.get(name, 0.0) + 1e-9
+    ]
+    if not raised:
+        return "\n".join([*lines, "fields: []"]) + "\n"
+    lines.append("fields:")
+    for name, threshold in raised:
+        lines += [f"  - name: {name}", f"    threshold: {threshold:.2f}"]
+    return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@
 Both sides become strings (``""`` for blank, ``true``/``false`` for ink booleans):
 
 * pipeline: exact match of its output value with the truth put through the
-  contract's own normalization (:func:`ocr_service.reading.normalize.normalize_for`),
+  contract's own normalization (:func:`ocr_service.reading.normalize.normalize_field`),
   so a formatting convention of the generator (``山下 涼平`` with a space) is not
   counted as a reading error when the contract writes ``山下涼平``;
 * baseline: its raw Tesseract text and the truth both NFKC-normalized with every
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ocr_service.bench.metrics import BASELINE, PIPELINE, FieldOutcome
 from ocr_service.reading.dates import parse_date
-from ocr_service.reading.normalize import nfkc, normalize_for, remove_spaces
+from ocr_service.reading.normalize import nfkc, normalize_field, remove_spaces
 from ocr_service.reading.vocabulary import edit_distance
 from ocr_service.results import FieldResult, FieldValue
 from ocr_service.templates.model import INK_TYPES, FieldSpec, FieldType
@@ -38,7 +38,7 @@ def expected_form(spec: FieldSpec, truth: FieldValue) -> str:
     """The truth in the pipeline's output format."""
     if not isinstance(truth, str) or spec.type in INK_TYPES:
         return as_text(truth)
-    return normalize_for(spec.type, truth, kana=spec.kana)
+    return normalize_field(spec, truth)
 
 
 def compact(text: str) -> str:

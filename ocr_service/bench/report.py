@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from ocr_service.bench import charts
+from ocr_service.bench.markdown import num, pct, table
 from ocr_service.bench.metrics import BASELINE, PIPELINE
+from ocr_service.bench.rows import SPLIT_TITLES, run_label, set_sections
 
 METRIC_LABELS = {
     "accuracy": "accuracy (exact match)",
@@ -18,14 +20,6 @@ METRIC_LABELS = {
     "silent_vs_baseline": "silent errors vs. baseline",
 }
 SHARE_METRICS = {"accuracy", "silent_share", "flagged_share", "cer", "flag_precision"}
-
-
-def pct(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{100 * value:.{digits}f} %"
-
-
-def num(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
 
 
 def fmt(metric: str, value: float | None) -> str:
@@ -53,6 +47,7 @@ def markdown(summary: dict[str, Any], images: list[str]) -> str:
     lines: list[str] = ["# Benchmark report", ""]
     lines += setup_section(summary)
     lines += headline_section(summary)
+    lines += set_sections([(run_label(summary), summary)])
     lines += stats_sections(summary)
     lines += speed_section(summary)
     lines += robustness_section(summary)
@@ -62,17 +57,6 @@ def markdown(summary: dict[str, Any], images: list[str]) -> str:
     return "\n".join(lines)
 
 
-def esc(cell: str) -> str:
-    """A Markdown table cell: pipes escaped, line breaks flattened."""
-    return cell.replace("|", "\\|").replace("\n", " ")
-
-
-def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
-    return [*out, ""]
-
-
 def setup_section(summary: dict[str, Any]) -> list[str]:
     c, env, pages = summary["config"], summary["environment"], summary["page_counts"]
     fonts = ", ".join(f"{k} ({v})" for k, v in pages["fonts"].items())
@@ -80,7 +64,8 @@ def setup_section(summary: dict[str, Any]) -> list[str]:
         "## Setup",
         "",
         f"- {pages['total']} generated pages (`ocr_service.synth`, degradation level "
-        f"`{c['level']}`, run seed {c['seed']}); templates: "
+        f"`{c['level']}`, run seed {c['seed']}, {SPLIT_TITLES.get(c.get('split', ''), '?')} "
+        "split (`docs/bench/seeds.md`)); templates: "
         + ", ".join(f"`{k}` ({v})" for k, v in pages["by_template"].items())
         + "; font styles: "
         + ", ".join(f"{k} ({v})" for k, v in pages["by_font_style"].items())
@@ -110,8 +95,8 @@ def source_line(env: dict[str, Any]) -> str:
     dirty = source.get("uncommitted") or []
     note = f"; uncommitted changes in the checkout: {', '.join(dirty)}" if dirty else ""
     thresholds = env.get("thresholds") or {}
-    table = ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items())
-    shown = f" Review thresholds in effect (`DEFAULT_THRESHOLDS`): {table}." if table else ""
+    listed = ", ".join(f"{k} {v:.2f}" for k, v in thresholds.items())
+    shown = f" Review thresholds in effect (`DEFAULT_THRESHOLDS`): {listed}." if listed else ""
     return f"- Code: commit `{source.get('commit')}`{note}.{shown}"
 
 

@@ -10,6 +10,38 @@ a run is reproducible. Only reading is timed (not generation), on one core: Open
 runs one thread and Tesseract's OpenMP is limited with ``OMP_THREAD_LIMIT=1`` (which
 must be in the environment before Tesseract is loaded; ``ocr-service bench`` sees to
 it). One untimed warm-up page per template loads the OCR models first.
+
+Seeds: ``config.seed`` is the run seed; its split (development or held-out,
+:mod:`ocr_service.bench.seeds`, ``docs/bench/seeds.md``) is recorded in the report.
+
+Sets (the report's row groups) - the interface for new sources of outcomes
+--------------------------------------------------------------------------
+Every pipeline outcome belongs to one set, and the report (each run's report.md and
+``ocr-service bench report``'s development / held-out comparison) gives each set a
+row per font style: accuracy, wrong and not flagged, flagged.
+
+* Template pages: the set is the template's origin, ``ours`` or ``not_designed``
+  (:mod:`ocr_service.bench.templates`, by template folder); every template also gets
+  its own row, and the leave-one-template-out figure (:mod:`ocr_service.bench.loto`).
+* A new font style (a distorted-handwriting style, say) needs nothing here: add it
+  to :data:`FONT_STYLES` (and ``ocr_service.synth``) or pass ``--font-style``; every
+  row is split by the outcomes' ``font_style``.
+* Another source of outcomes (real MNIST digits, ...) is an *extra set*: one line in
+  :data:`ocr_service.bench.sets.EXTRA_SETS`::
+
+      ExtraSet(name="mnist_digits", title="MNIST real digits", measure=mnist.measure)
+
+  ``measure(ctx: SetContext) -> list[FieldOutcome]`` is called once per run, after
+  the template pages, with the run's seed, split, page count, font styles and its
+  warmed-up :class:`~ocr_service.pipeline.Reader`. It must use only data of
+  ``ctx.split`` (``dev`` -> development images, ``heldout`` -> held-out ones; see
+  :func:`ocr_service.bench.seeds.mnist_split`) and ``ctx.seed`` for any sampling,
+  and return outcomes with ``system=PIPELINE``, ``template=`` an id of its own (e.g.
+  ``mnist``; not a template id), ``font_style=`` a label of its own (e.g.
+  ``real_handwriting``) and ``page=`` a running number within the set. They are
+  written to ``extra_fields.jsonl`` and counted in the set's rows only (not in the
+  template tables, the headline or the leave-one-template-out fit).
+  ``--extra-set NAME`` (repeatable) runs some; ``--extra-set none`` none.
 """
 
 from __future__ import annotations
@@ -33,7 +65,10 @@ from tqdm import tqdm
 from ocr_service.bench.baseline import NaiveBaseline
 from ocr_service.bench.compare import baseline_outcome, failed_page_outcome, pipeline_outcome
 from ocr_service.bench.metrics import BASELINE, PIPELINE, FieldOutcome
-from ocr_service.errors import OcrServiceError
+from ocr_service.bench.seeds import Split, split_of
+from ocr_service.bench.sets import SetContext, extra_set
+from ocr_service.bench.templates import MultiRegistry, origin_of_dir
+from ocr_service.errors import InvalidValue, OcrServiceError
 from ocr_service.pipeline import Reader
 from ocr_service.synth import Sample, generate
 from ocr_service.templates.loader import LoadedTemplate, TemplateRegistry
@@ -56,6 +91,12 @@ class BenchConfig:
     level: str = "mixed"
     baseline: bool = True
     progress: bool = True
+    extra_sets: tuple[str, ...] = ()
+    """Names of the extra sets to run (:data:`ocr_service.bench.sets.EXTRA_SETS`)."""
+
+    @property
+    def split(self) -> Split:
+        return split_of(self.seed)
 
 
 @dataclass
@@ -83,6 +124,11 @@ class BenchRun:
     pages: list[PageRecord]
     outcomes: list[FieldOutcome]
     environment: dict[str, Any]
+    origins: dict[str, str] = field(default_factory=dict)
+    """Template id -> set (``ours`` or ``not_designed``)."""
+    extra: dict[str, list[FieldOutcome]] = field(default_factory=dict)
+    """Extra set name -> its outcomes."""
+    extra_titles: dict[str, str] = field(default_factory=dict)
 
     def outcomes_of(self, system: str) -> list[FieldOutcome]:
         return [o for o in self.outcomes if o.system == system]
@@ -142,6 +188,21 @@ def run_bench(config: BenchConfig, registry: TemplateRegistry | None = None) -> 
         if baseline is not None:
             outcomes.extend(read_with_baseline(baseline, loaded, sample, record))
         pages.append(record)
+    extra: dict[str, list[FieldOutcome]] = {}
+    titles: dict[str, str] = {}
+    for name in config.extra_sets:
+        chosen = extra_set(name)
+        context = SetContext(
+            seed=config.seed,
+            split=config.split,
+            pages=config.pages,
+            font_styles=config.font_styles,
+            level=config.level,
+            reader=reader,
+            progress=config.progress,
+        )
+        extra[name] = chosen.measure(context)
+        titles[name] = chosen.title
     environment = {
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -153,7 +214,22 @@ def run_bench(config: BenchConfig, registry: TemplateRegistry | None = None) -> 
         "peak_rss_mib": peak_rss_mib(),
         "peak_rss_mib_after_warmup": rss_after_warmup,
     }
-    return BenchRun(config=config, pages=pages, outcomes=outcomes, environment=environment)
+    return BenchRun(
+        config=config,
+        pages=pages,
+        outcomes=outcomes,
+        environment=environment,
+        origins=origins_of(registry, config.templates),
+        extra=extra,
+        extra_titles=titles,
+    )
+
+
+def origins_of(registry: TemplateRegistry, template_ids: tuple[str, ...]) -> dict[str, str]:
+    """Template id -> ``ours`` / ``not_designed`` (a one-folder registry: by its folder)."""
+    if isinstance(registry, MultiRegistry):
+        return registry.origins(template_ids)
+    return {tid: origin_of_dir(registry.root) for tid in template_ids}
 
 
 def warm_up(
@@ -269,9 +345,41 @@ def peak_rss_mib() -> float:
 def write_raw(run: BenchRun, out: Path) -> None:
     """Every field outcome and page record as JSON lines (for re-analysis, not committed)."""
     out.mkdir(parents=True, exist_ok=True)
+    described = {**asdict(run.config), "split": run.config.split, "origins": run.origins}
+    (out / "run.json").write_text(
+        json.dumps(described, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     with (out / "fields.jsonl").open("w", encoding="utf-8") as fh:
         for o in run.outcomes:
             fh.write(json.dumps(asdict(o), ensure_ascii=False) + "\n")
     with (out / "pages.jsonl").open("w", encoding="utf-8") as fh:
         for p in run.pages:
             fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+    if run.extra:
+        with (out / "extra_fields.jsonl").open("w", encoding="utf-8") as fh:
+            for name, outcomes in run.extra.items():
+                for o in outcomes:
+                    fh.write(json.dumps({"set": name, **asdict(o)}, ensure_ascii=False) + "\n")
+
+
+def read_run_config(out: Path) -> dict[str, Any]:
+    """The configuration a run wrote (``run.json``: seed, split, pages, templates, origins)."""
+    path = out / "run.json"
+    if not path.is_file():
+        raise InvalidValue(f"{path} is missing: give the --out folder of an earlier bench run")
+    described: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return described
+
+
+def read_outcomes(out: Path) -> list[FieldOutcome]:
+    """The template pages' field outcomes a run wrote (``fields.jsonl``)."""
+    path = out / "fields.jsonl"
+    if not path.is_file():
+        raise InvalidValue(f"{path} is missing: give the --out folder of an earlier bench run")
+    outcomes: list[FieldOutcome] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            raw = json.loads(line)
+            raw["reasons"] = tuple(raw.get("reasons", ()))
+            outcomes.append(FieldOutcome(**raw))
+    return outcomes

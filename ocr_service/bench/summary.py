@@ -20,6 +20,7 @@ from ocr_service.bench.buckets import (
     rotation_bucket,
     skew_bucket,
 )
+from ocr_service.bench.loto import leave_one_template_out
 from ocr_service.bench.metrics import (
     BASELINE,
     PIPELINE,
@@ -32,6 +33,8 @@ from ocr_service.bench.metrics import (
     summarize,
 )
 from ocr_service.bench.runner import BenchRun, PageRecord
+from ocr_service.bench.sets import set_rows, template_rows
+from ocr_service.reading.confidence import DEFAULT_THRESHOLDS
 
 TOP_MISSES = 40
 
@@ -72,10 +75,12 @@ def summarize_run(run: BenchRun) -> dict[str, Any]:
         "config": {
             "pages": run.config.pages,
             "seed": run.config.seed,
+            "split": run.config.split,
             "templates": list(run.config.templates),
             "font_styles": list(run.config.font_styles),
             "level": run.config.level,
             "baseline": run.config.baseline,
+            "extra_sets": list(run.config.extra_sets),
         },
         "environment": run.environment,
         "page_counts": {
@@ -85,6 +90,13 @@ def summarize_run(run: BenchRun) -> dict[str, Any]:
             "fonts": dict(Counter(p.font for p in run.pages)),
         },
         "systems": systems,
+        "sets": set_rows(run.outcomes, run.origins, run.extra, run.extra_titles),
+        "templates": template_rows(run.outcomes, run.origins),
+        "loto": leave_one_template_out(
+            run.outcomes,
+            defaults={t.value: v for t, v in DEFAULT_THRESHOLDS.items()},
+            origins=run.origins,
+        ),
         "headline": headline(systems, run.config.font_styles),
         "errors": {s: error_analysis(run.outcomes_of(s), pages) for s in run.systems},
     }

@@ -98,6 +98,7 @@ def document_dict(row: DocumentRow, fields: list[FieldRow]) -> dict[str, Any]:
             "page": f.page,
             "bbox": list(f.bbox),
             "resolved": f.resolved,
+            "rules": list(f.rules or []),
         }
         if f.suggestion is not None:
             item["suggestion"] = f.suggestion

@@ -201,6 +201,8 @@ class FieldRow(Base):
     page: Mapped[int] = mapped_column(Integer, default=1)
     bbox: Mapped[list[Any]] = mapped_column(default=list)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    rules: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    """Ids of the reading rules that fired on the field (migration 0003)."""
     lease_holder: Mapped[str | None] = mapped_column(String(32))
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
 

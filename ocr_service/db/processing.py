@@ -124,6 +124,7 @@ def finish_page(
         field.confidence = float(result.confidence)
         field.flagged = result.flagged
         field.reasons = list(result.reasons)
+        field.rules = list(result.rules)
         field.suggestion = result.suggestion
         field.page = result.page
         field.bbox = [int(v) for v in result.bbox]

@@ -31,7 +31,7 @@ import importlib.util
 import itertools
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ from ocr_service.ocr.base import (
     is_blank,
 )
 from ocr_service.ocr.onnx_head import head_model, split_head
+from ocr_service.reading import rules
 
 MODEL_FILE = "PP-OCRv6_rec_small.onnx"
 MODEL_PACKAGE = "rapidocr"
@@ -185,17 +186,21 @@ class PpOcrLineEngine:
         latin_weight).
         """
         script = "jpn" if "jpn" in settings.language else "latin"
-        key = settings.whitelist or script
+        shaping = prior_rules(settings.whitelist, script)
+        key = f"{settings.whitelist or script}|{','.join(shaping)}"
         with self._lock:
             prior = self._priors.get(key)
             if prior is None:
                 classes = self.classes
-                weights = class_weights(classes, settings.whitelist, script)
+                weights = class_weights(classes, settings.whitelist, script, shaping)
                 folds = lookalike_folds(classes, settings.whitelist)
+                if "ocr.letter_lookalikes" not in shaping:
+                    folds = []
                 for source, _ in folds:
                     weights[source] = 1.0  # read, then counted for its lookalike
                 head = self._head_session(weights > 0)
                 prior = Prior.of(classes, weights, head, folds)
+                prior = replace(prior, rule_ids=shaping if folds else shaping - FOLD_RULE)
                 self._priors[key] = prior
         return prior
 
@@ -232,10 +237,16 @@ class PpOcrLineEngine:
         except Exception as exc:
             raise OcrEngineError(f"PP-OCR recognizer failed: {exc}") from exc
         prior = self.prior(settings)
+        for rule_id in prior.rule_ids:
+            rules.fired(rule_id)
         probs = prior.probabilities(output)
         chars = decode(probs, prior.classes)
-        if "jpn" in settings.language:  # its spaces in Japanese are unreliable: gaps decide
-            chars = [c for c in chars if c[0] != " "]
+        if "jpn" in settings.language and rules.active("ocr.japanese_gap_spaces"):
+            # its spaces in Japanese are unreliable: gaps decide
+            unspaced = [c for c in chars if c[0] != " "]
+            if len(unspaced) < len(chars):
+                rules.fired("ocr.japanese_gap_spaces")
+            chars = unspaced
         chars = mark_uncovered_ink(image, chars, probs.shape[0])
         gaps = gap_widths(image, chars, probs.shape[0])
         return with_spaces(chars, gaps, latin="jpn" not in settings.language)
@@ -254,6 +265,8 @@ class Prior:
     folds: tuple[tuple[int, int], ...] = ()
     """(source, target) positions in ``columns``: the source's probability counts for
     the target (see lookalike_folds)."""
+    rule_ids: frozenset[str] = frozenset()
+    """The reading rules that shaped this prior (reported for every line it reads)."""
 
     @classmethod
     def of(
@@ -310,18 +323,49 @@ def split_lines(image: GrayImage) -> list[GrayImage]:
     return [image[max(0, a - pad) : min(h, b + pad)] for a, b in merged]
 
 
-def class_weights(classes: list[str], whitelist: str | None, script: str = "jpn") -> FloatArray:
+FOLD_RULE = frozenset({"ocr.letter_lookalikes"})
+ALL_PRIOR_RULES = frozenset(
+    {"ocr.japanese_charset", "ocr.old_forms", "ocr.latin_prior", "ocr.letter_lookalikes"}
+)
+
+
+def prior_rules(whitelist: str | None, script: str) -> frozenset[str]:
+    """The reading rules that shape a prior for this whitelist and script, of those
+    switched on here (see :mod:`ocr_service.reading.rules`)."""
+    if whitelist:
+        candidates = FOLD_RULE
+    elif script == "latin":
+        candidates = frozenset({"ocr.latin_prior"})
+    else:
+        candidates = frozenset({"ocr.japanese_charset", "ocr.old_forms"})
+    return frozenset(r for r in candidates if rules.active(r))
+
+
+def class_weights(
+    classes: list[str],
+    whitelist: str | None,
+    script: str = "jpn",
+    shaping: frozenset[str] = ALL_PRIOR_RULES,
+) -> FloatArray:
+    """Per-class prior weights; ``shaping``: the prior rules switched on (all by default)."""
     if whitelist:
         keep = set(whitelist)
         return np.array(
             [1.0 if i == 0 or c in keep else 0.0 for i, c in enumerate(classes)], dtype=np.float32
         )
     if script == "latin":
+        latin = "ocr.latin_prior" in shaping
         return np.array(
-            [1.0 if i == 0 else latin_weight(c) for i, c in enumerate(classes)], dtype=np.float32
+            [1.0 if i == 0 or not latin else latin_weight(c) for i, c in enumerate(classes)],
+            dtype=np.float32,
         )
+    jis, old = "ocr.japanese_charset" in shaping, "ocr.old_forms" in shaping
     weights = [
-        1.0 if i == 0 else OLD_FORM_WEIGHT if c in OLD_FORMS else float(usable_in_japanese(c))
+        1.0
+        if i == 0
+        else OLD_FORM_WEIGHT
+        if old and c in OLD_FORMS
+        else float(usable_in_japanese(c) or not jis)
         for i, c in enumerate(classes)
     ]
     return np.array(weights, dtype=np.float32)
@@ -470,24 +514,32 @@ def with_spaces(chars: Decoded, gaps: list[float], *, latin: bool = False) -> Oc
     correctly spaced readings and mended none, and a hyphen alone in a wide gap taken
     for a space broke 3 (Brown-Adams, 41190-441).
     """
-    wide = None if latin else SPACE_GAP
+    wide = None if latin or not rules.active("ocr.japanese_gap_spaces") else SPACE_GAP
+    spurious = rules.active("ocr.latin_space_gap")
+    dashes = not latin and rules.active("ocr.lone_dash_space")
     kept: list[tuple[str, float]] = []
     for i, (char, conf, _, _) in enumerate(chars):
         before = gaps[i - 1] if i > 0 else 0.0
         after = gaps[i] if i < len(gaps) else 0.0
         if char == " ":
-            if max(before, after) >= LATIN_SPURIOUS_GAP and kept and kept[-1][0] != " ":
+            if not kept or kept[-1][0] == " ":
+                continue
+            if not spurious or max(before, after) >= LATIN_SPURIOUS_GAP:
                 kept.append((" ", conf))
+            else:
+                rules.fired("ocr.latin_space_gap")
             continue
         if (
-            not latin
+            dashes
             and char in LONE_DASHES
             and min(before, after) >= LONE_DASH_GAP
             and not between_digits(chars, i)  # 下津木5-19-9: an address number's hyphen
         ):
+            rules.fired("ocr.lone_dash_space")
             kept.append((" ", conf))
             continue
         if wide is not None and before >= wide and kept and kept[-1][0] != " ":
+            rules.fired("ocr.japanese_gap_spaces")
             kept.append((" ", min(conf, kept[-1][1])))
         kept.append((char, conf))
     while kept and kept[-1][0] == " ":  # never leading: a space follows a kept character

@@ -6,6 +6,18 @@ Accepted shapes (after NFKC, spaces removed)::
     令和6年4月5日  令和元年5月1日  R6.4.5  H3/4/5  r06-04-05  令6.4.5
     平成十二年十二月二十五日 (kanji numerals)
 
+With the year last (``order`` ``mdy`` or ``dmy``, from the template's locale)::
+
+    06/01/2024  6.1.2024  06-01-2024
+
+A month name in English, German, French, Spanish, Italian or Portuguese (full, or the
+usual abbreviation, accents optional, any order the language writes it in)::
+
+    5 March 2024  March 5, 2024  5. März 2024  1er mai 2024  5 de marzo de 2024
+    5 marzo 2024  5 de março de 2024  5-Mar-2024
+
+A two-digit year is refused (``invalid_format``): its century is a guess.
+
 A date that does not exist (2月30日), or that falls outside its era (平成32年,
 平成31年5月1日, 令和元年4月30日, 昭和64年1月8日) is rejected with ``invalid_date``;
 text that is not a date at all is ``invalid_format``.
@@ -15,8 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from ocr_service.reading import rules
 from ocr_service.reading.normalize import nfkc, remove_spaces
 from ocr_service.reading.reasons import Parsed, Reason, accept, reject
 
@@ -91,10 +105,92 @@ confused with it. A lone 和 before the year is therefore taken as 令和, and f
 def repair_era(text: str) -> tuple[str, bool]:
     """Drop junk at the ends; restore a misread 令 of 令和. Returns the text and whether
     an era was restored (the value must then be flagged, never trusted)."""
-    text = text.strip(_JUNK_ENDS)
+    text = rules.apply("normalize.date_edge_junk", strip_date_junk, text)
     if text.startswith(("令和", "昭和")) or not _REIWA_MISREAD.match(text):
         return text, False
+    if not rules.active("value.reiwa_era"):
+        return text, False
+    rules.fired("value.reiwa_era")
     return _REIWA_MISREAD.sub("令和", text, count=1), True
+
+
+def strip_date_junk(text: str) -> str:
+    """Specks read as punctuation at a date's ends (- . _ ・ , : ; ' " ` | ~)."""
+    return text.strip(_JUNK_ENDS)
+
+
+MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"),
+    "de": ("januar", "februar", "marz", "april", "mai", "juni", "juli", "august",
+           "september", "oktober", "november", "dezember"),
+    "fr": ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+           "septembre", "octobre", "novembre", "decembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"),
+    "pt": ("janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"),
+}  # fmt: skip
+"""Month names without accents (März, février, março are matched accent-free)."""
+MONTH_ABBREVIATIONS: dict[str, int] = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12, "mrz": 3, "okt": 10, "dez": 12,
+    "janv": 1, "fevr": 2, "avr": 4, "juil": 7, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
+    "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10, "fev": 2, "out": 10,
+}  # fmt: skip
+MONTHS: dict[str, int] = {
+    **MONTH_ABBREVIATIONS,
+    **{name: n for names in MONTH_NAMES.values() for n, name in enumerate(names, 1)},
+}
+_DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})[./-]?(?P<mon>[a-z]{3,}?)\.?[./,-]?(?P<y>\d{4})$")
+_MONTH_FIRST = re.compile(
+    r"^(?P<mon>[a-z]{3,}?)\.?[-/]?(?P<d>\d{1,2})(?:st|nd|rd|th)?,?(?P<y>\d{4})$"
+)
+
+
+def unaccented(text: str) -> str:
+    """Lower case without accents: ``März`` → ``marz``, ``Février`` → ``fevrier``."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+ORDINAL_SUFFIXES = ("", "er", "st", "nd", "rd", "th", "o")
+"""After the day: 1er (fr), 1st (en), 1º (es, pt; NFKC makes it 1o)."""
+
+
+def month_number(word: str) -> int | None:
+    """The month a name or abbreviation stands for, after the day's ordinal suffix;
+    ``de`` around it (5 de marzo de) is Spanish and Portuguese glue."""
+    for suffix in ORDINAL_SUFFIXES:
+        if not word.startswith(suffix):
+            continue
+        rest = word[len(suffix) :]
+        for candidate in (
+            rest,
+            rest.removeprefix("de"),
+            rest.removesuffix("de"),
+            rest.removeprefix("de").removesuffix("de"),
+        ):
+            if candidate in MONTHS:
+                return MONTHS[candidate]
+    return None
+
+
+def parse_month_name_date(text: str) -> Parsed | None:
+    """A date with a month name, or None when ``text`` has no month-name shape."""
+    plain = unaccented(text)
+    m = _DAY_FIRST.match(plain) or _MONTH_FIRST.match(plain)
+    if not m:
+        return None
+    month = month_number(m["mon"])
+    if month is None:
+        return reject(Reason.INVALID_FORMAT)
+    try:
+        return accept(dt.date(int(m["y"]), month, int(m["d"])).isoformat())
+    except ValueError:
+        return reject(Reason.INVALID_DATE)
 
 
 _YEAR_LAST = re.compile(r"^(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})$")
@@ -105,7 +201,11 @@ def parse_date(text: str, order: str = "ymd") -> Parsed:
 
     ``order`` ``mdy`` or ``dmy`` also reads a year-last date (06/01/2024) that way.
     A restored era (see :func:`repair_era`) gives the value with ``vocabulary_corrected``.
+    A month name (see the module docstring) is read whatever the order.
     """
+    named = parse_month_name_date(clean_date_text(text))
+    if named is not None:
+        return named
     if order != "ymd" and (m := _YEAR_LAST.match(clean_date_text(text))):
         first, second = int(m["a"]), int(m["b"])
         month, day = (first, second) if order == "mdy" else (second, first)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from ocr_service.reading import rules
 from ocr_service.reading.address import check_postal_address
 from ocr_service.reading.reasons import Reason
 from ocr_service.results import FieldResult
 from ocr_service.templates.model import FieldType, Template
+
+POSTAL_PREFIX_RULE = "vocabulary.postal_locality"
 
 
 def check_document(template: Template, results: dict[str, FieldResult]) -> None:
@@ -33,9 +36,13 @@ def check_postal_and_address(postal: FieldResult, address: FieldResult) -> None:
     elif check.reason is Reason.POSTAL_ADDRESS_MISMATCH:
         postal.flag(check.reason)
         address.flag(check.reason)
-    elif check.reason is Reason.VOCABULARY_CORRECTED:
+    elif check.reason is Reason.VOCABULARY_CORRECTED and rules.active(POSTAL_PREFIX_RULE):
         # the postal code's prefecture + city replace the misread start; raw_text keeps
         # the reading and the field stays flagged
         address.suggestion = check.suggestion
         address.value = check.suggestion
         address.flag(check.reason)
+        address.touched_by(POSTAL_PREFIX_RULE)
+    elif check.reason is Reason.VOCABULARY_CORRECTED:  # the rule switched off: a mismatch
+        postal.flag(Reason.POSTAL_ADDRESS_MISMATCH)
+        address.flag(Reason.POSTAL_ADDRESS_MISMATCH)

@@ -1,5 +1,9 @@
 """Parsers for the text-like field types: postal code, phone, email, digits, number, kana.
 
+Numbers, foreign phones and postcodes, and times have modules of their own
+(:mod:`~ocr_service.reading.numbers`, :mod:`~ocr_service.reading.phones`,
+:mod:`~ocr_service.reading.postcodes`, :mod:`~ocr_service.reading.times`).
+
 Each takes text already normalized for its type (:mod:`ocr_service.reading.normalize`)
 and returns a :class:`~ocr_service.reading.reasons.Parsed` with the canonical value.
 """
@@ -7,10 +11,11 @@ and returns a :class:`~ocr_service.reading.reasons.Parsed` with the canonical va
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
 
 from ocr_service.reading.normalize import dashes_to_hyphen, nfkc, remove_spaces
+from ocr_service.reading.numbers import parse_amount
 from ocr_service.reading.reasons import Parsed, Reason, accept, reject
 
 _POSTAL = re.compile(r"^〒?(\d{3})-?(\d{4})$")
@@ -131,27 +136,16 @@ def parse_digits(text: str) -> Parsed:
     return accept(compact)
 
 
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$")
-
-
-def parse_number(text: str) -> Parsed:
-    """An integer or decimal; thousands separators dropped; canonical form (no ``+``)."""
-    compact = re.sub("[,，、]", "", remove_spaces(nfkc(text)))
-    compact = dashes_to_hyphen(compact)
-    if not _NUMBER.match(compact):
-        return reject(Reason.INVALID_FORMAT)
-    try:
-        value = Decimal(compact)
-    except InvalidOperation:
-        return reject(Reason.INVALID_FORMAT)
-    return accept(format_number(value))
-
-
-def format_number(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+def parse_number(
+    text: str,
+    *,
+    decimal: str | None = None,
+    currency: str | None = None,
+    decimals: int | None = None,
+) -> Parsed:
+    """An integer, decimal or amount in canonical form (see :mod:`~ocr_service.reading.numbers`)."""
+    compact = dashes_to_hyphen(remove_spaces(nfkc(text))).replace("、", ",")
+    return parse_amount(compact, decimal=decimal, currency=currency, decimals=decimals)
 
 
 def in_range(value: str, low: float | None, high: float | None) -> bool:

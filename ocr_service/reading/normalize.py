@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 from typing import Literal
 
-from ocr_service.templates.model import FieldType
+from ocr_service.reading import rules
+from ocr_service.templates.model import FieldSpec, FieldType
 
 HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501\uff0d\uff70"
 """Hyphen and dash look-alikes (not the long-vowel mark ー or the kanji 一)."""
@@ -129,6 +131,10 @@ def fix_small_kana(text: str) -> str:
     return "".join(out)
 
 
+def dotless_i_as_i(text: str) -> str:
+    return text.replace("ı", "i")
+
+
 def strip_edge_junk(text: str) -> str:
     return text.lstrip(_LEADING_JUNK + " ").rstrip(_TRAILING_JUNK + " ")
 
@@ -162,15 +168,30 @@ def normalize_text(text: str) -> str:
     """Free Japanese/English text: NFKC, spaces, dashes in numbers and after kana,
     punctuation-like specks at the ends, 丁目 misreads, and the dotless ı (the line
     recognizer's Turkish letter, never written on these forms: Benjamın) as i."""
-    text = fix_small_kana(strip_edge_junk(collapse_spaces(nfkc(text)))).replace("ı", "i")
-    text = _DASH_BETWEEN_LETTERS.sub("-", text)  # Robinson—Johnson
-    text = _CHOME.sub("丁", remove_japanese_spaces(text))
-    text = _SPECK_BETWEEN_JAPANESE.sub("", text)
-    text = collapse_spaces(_LONE_DOT.sub("", text))
+    text = collapse_spaces(nfkc(text))
+    text = rules.apply("normalize.edge_junk", strip_edge_junk, text)
+    text = rules.apply("normalize.small_kana", fix_small_kana, text)
+    text = rules.apply("normalize.dotless_i", dotless_i_as_i, text)
+    text = rules.apply(
+        "normalize.dash_between_letters", partial(_DASH_BETWEEN_LETTERS.sub, "-"), text
+    )
+    text = rules.apply("normalize.japanese_spaces", remove_japanese_spaces, text)
+    text = rules.apply("normalize.chome", partial(_CHOME.sub, "丁"), text)
+    text = rules.apply(
+        "normalize.speck_between_japanese", partial(_SPECK_BETWEEN_JAPANESE.sub, ""), text
+    )
+    text = collapse_spaces(rules.apply("normalize.lone_dot", partial(_LONE_DOT.sub, ""), text))
     if _JAPANESE_CHAR.search(text):
-        text = _DOT_BESIDE_KANJI.sub("", _TRAILING_SPECK_IN_JAPANESE.sub("", text))
-        text = _DOT_IN_BLOCK_NUMBER.sub("", _SPACE_IN_NUMBER.sub("", text))
-    return unify_long_vowels(unify_dashes_between_digits(text))
+        text = rules.apply(
+            "normalize.trailing_speck_japanese", partial(_TRAILING_SPECK_IN_JAPANESE.sub, ""), text
+        )
+        text = rules.apply("normalize.dot_beside_kanji", partial(_DOT_BESIDE_KANJI.sub, ""), text)
+        text = rules.apply("normalize.space_in_number", partial(_SPACE_IN_NUMBER.sub, ""), text)
+        text = rules.apply(
+            "normalize.dot_in_block_number", partial(_DOT_IN_BLOCK_NUMBER.sub, ""), text
+        )
+    text = rules.apply("normalize.dash_between_digits", unify_dashes_between_digits, text)
+    return rules.apply("normalize.long_vowel", unify_long_vowels, text)
 
 
 _KANA_SPECKS = re.compile(r"\s*[・。、.,]\s*(?=\s)|(?<=\s)\s*[・。、.,]\s*")
@@ -180,9 +201,15 @@ def normalize_kana(text: str, script: Literal["katakana", "hiragana"] = "katakan
     """Kana text in one script; long-vowel marks unified; single spaces kept; a dot or
     comma at either end or beside a space (a speck) dropped."""
     text = collapse_spaces(nfkc(text))
-    text = collapse_spaces(_KANA_SPECKS.sub(" ", text)).strip(_KANA_EDGE_JUNK + " ")
+    text = rules.apply("normalize.kana_specks", strip_kana_specks, text)
     text = to_katakana(text) if script == "katakana" else to_hiragana(text)
-    return fix_small_kana(unify_long_vowels(text))
+    text = rules.apply("normalize.long_vowel", unify_long_vowels, text)
+    return rules.apply("normalize.small_kana", fix_small_kana, text)
+
+
+def strip_kana_specks(text: str) -> str:
+    """A dot or comma beside a space or at either end of a kana reading dropped."""
+    return collapse_spaces(_KANA_SPECKS.sub(" ", text)).strip(_KANA_EDGE_JUNK + " ")
 
 
 def normalize_compact(text: str) -> str:
@@ -198,6 +225,22 @@ def normalize_for(
         return normalize_kana(text, kana)
     if field_type in NUMERIC_TYPES:
         return normalize_compact(text)
-    if field_type in (FieldType.EMAIL, FieldType.DATE):
+    if field_type in (FieldType.EMAIL, FieldType.DATE, FieldType.TIME):
         return remove_spaces(nfkc(text))
     return normalize_text(text)
+
+
+SPACED_POSTCODES = frozenset({"CA", "GB"})
+"""Countries whose postal codes are written with a space inside (K1A 0B1, SW1A 1AA)."""
+
+
+def normalize_field(spec: FieldSpec, text: str) -> str:
+    """The normalized text ``spec`` is validated on: :func:`normalize_for`, except where
+    the field's options change it. Boxes of letters or kana keep ー and lose spaces
+    (Latin letters upper-cased); a CA or GB postal code keeps its one space."""
+    if spec.type is FieldType.BOXED and not spec.digit_boxes:
+        compact = remove_spaces(nfkc(text))
+        return compact.upper() if spec.charset in ("latin", "alnum") else compact
+    if spec.type is FieldType.POSTAL_CODE and spec.country_code in SPACED_POSTCODES:
+        return collapse_spaces(nfkc(text)).upper()
+    return normalize_for(spec.type, text, kana=spec.kana)

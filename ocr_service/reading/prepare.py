@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ocr_service.ocr.base import GrayImage
+from ocr_service.reading import rules
 
 BoolImage = npt.NDArray[np.bool_]
 
@@ -81,14 +82,26 @@ def remove_specks(mask: BoolImage, *, strokes: bool = False) -> BoolImage:
     areas = stats[:, cv2.CC_STAT_AREA]
     keep_big = np.zeros(count, dtype=bool)
     keep_big[1:] = areas[1:] >= ISOLATED_SPECK_AREA
-    if strokes and keep_big.any():
-        keep_big |= stroke_like(np.asarray(stats, np.int32), keep_big, mask.shape[1])
+    if strokes and keep_big.any() and rules.active("prepare.thin_strokes"):
+        strokes_kept = stroke_like(np.asarray(stats, np.int32), keep_big, mask.shape[1])
+        if (strokes_kept & ~keep_big).any():
+            rules.fired("prepare.thin_strokes")
+        keep_big |= strokes_kept
     small = np.zeros(count, dtype=bool)
     small[1:] = (areas[1:] >= MIN_SPECK_AREA) & ~keep_big[1:]
-    keep = keep_big | within_reach(keep_big[labels], labels, small)
+    if rules.active("prepare.isolated_specks"):
+        near = within_reach(keep_big[labels], labels, small)
+        if (small & ~near).any():
+            rules.fired("prepare.isolated_specks")
+        keep = keep_big | near
+    else:
+        keep = keep_big | small
     keep[0] = False
-    if strokes:
-        keep = without_stray_dots(np.asarray(stats, np.int32), labels, keep)
+    if strokes and rules.active("prepare.stray_dots"):
+        undotted = without_stray_dots(np.asarray(stats, np.int32), labels, keep)
+        if (undotted != keep).any():
+            rules.fired("prepare.stray_dots")
+        keep = undotted
     cleaned: BoolImage = keep[labels]
     return cleaned
 
@@ -201,7 +214,12 @@ def clean_ink(gray: GrayImage, delta: int = INK_DELTA, *, strokes: bool = False)
     """Ink without specks. ``strokes`` (text): thin strokes are kept (see remove_specks)
     and so are light punctuation marks beside the text (see with_light_marks)."""
     mask = remove_specks(ink_mask(gray, delta), strokes=strokes)
-    return with_light_marks(gray, mask, delta) if strokes else mask
+    if not strokes or not rules.active("prepare.light_marks"):
+        return mask
+    marked = with_light_marks(gray, mask, delta)
+    if marked is not mask and np.count_nonzero(marked) > np.count_nonzero(mask):
+        rules.fired("prepare.light_marks")
+    return marked
 
 
 LIGHT_MARK_SHARE = 0.6
@@ -286,7 +304,7 @@ def prepare_text(
     mask = clean_ink(gray, delta, strokes=True)
     if has_ink(mask):
         lighter = ink_delta_for(gray, mask, delta)
-        if lighter < delta:
+        if lighter < delta and rules.check("prepare.faint_contrast", True):
             mask = clean_ink(gray, lighter, strokes=True)
     box = ink_bbox(mask) if has_ink(mask) else None
     if box is None:

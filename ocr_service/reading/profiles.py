@@ -13,7 +13,8 @@ import string
 from dataclasses import replace
 
 from ocr_service.ocr.base import PSM_BLOCK, OcrSettings, Recognizer
-from ocr_service.templates.model import FieldSpec, FieldType
+from ocr_service.reading.numbers import currency_family
+from ocr_service.templates.model import CHARSETS, FieldSpec, FieldType
 
 PSM_LINE = 7
 PSM_WORD = 8
@@ -31,25 +32,58 @@ WHITELISTS: dict[FieldType, str] = {
 }
 DATE_WHITELIST = DIGITS + "年月日元令和平成昭和大正明治./-RHSTMrhstm"
 WESTERN_DATE_WHITELIST = DIGITS + "./-年月日"
+LATIN_LETTERS = string.ascii_letters + "äöüßéèêëàâçíìóòúùñãõôûº"
+MONTH_NAME_DATE_WHITELIST = DIGITS + "./-, " + LATIN_LETTERS
+"""Dates of a form outside Japan: day, month name or number, year."""
+TIME_WHITELIST = DIGITS + ":.hAMPamp Uhr"
+JAPANESE_TIME_WHITELIST = TIME_WHITELIST + "午前後時分半"
+SPACED_POSTCODE_WHITELIST = CHARSETS["alnum"] + " "
+FOREIGN_PHONE_WHITELIST = DIGITS + "-()+./ "
 ASCII_TYPES = frozenset(WHITELISTS) - {FieldType.BOXED}
 
 
 def language_for(spec: FieldSpec) -> str:
     if spec.type in ASCII_TYPES:
         return "eng"
-    if spec.type is FieldType.DATE and spec.date_style == "western":
+    if spec.type is FieldType.DATE and (spec.date_style == "western" or foreign_dates(spec)):
         return "eng"
-    if spec.type is FieldType.BOXED and set(spec.whitelist or DIGITS) <= set(DIGITS):
+    if spec.type is FieldType.BOXED and (spec.whitelist or spec.box_chars).isascii():
         return "eng"
     return spec.language.value
+
+
+def foreign_dates(spec: FieldSpec) -> bool:
+    """A date field of a declared locale outside Japan: month names may be written (a
+    form without a locale, such as the W-9 with its ``date_order: mdy``, keeps the
+    western whitelist of digits and separators)."""
+    return spec.locale not in (None, "ja-JP")
 
 
 def whitelist_for(spec: FieldSpec) -> str | None:
     if spec.whitelist is not None:
         return spec.whitelist or None
+    if spec.type is FieldType.DATE and foreign_dates(spec):
+        return MONTH_NAME_DATE_WHITELIST
     if spec.type is FieldType.DATE:
         return WESTERN_DATE_WHITELIST if spec.date_style == "western" else DATE_WHITELIST
+    if spec.type is FieldType.TIME:
+        japanese = "jpn" in spec.language.value
+        return JAPANESE_TIME_WHITELIST if japanese else TIME_WHITELIST
+    if spec.type is FieldType.BOXED:
+        return spec.box_chars
+    if spec.type is FieldType.NUMBER and spec.currency:
+        symbols = "".join(sorted({c for t in currency_family(spec.currency) for c in t}))
+        return WHITELISTS[FieldType.NUMBER] + "+" + symbols
+    if spec.type in (FieldType.POSTAL_CODE, FieldType.PHONE) and spec.country_code != "JP":
+        return country_whitelist(spec)
     return WHITELISTS.get(spec.type)
+
+
+def country_whitelist(spec: FieldSpec) -> str:
+    """Phone and postal code outside Japan (CA and GB postal codes hold letters)."""
+    if spec.type is FieldType.PHONE:
+        return FOREIGN_PHONE_WHITELIST
+    return SPACED_POSTCODE_WHITELIST if spec.country_code in ("CA", "GB") else DIGITS + "-"
 
 
 def psm_for(spec: FieldSpec) -> int:
@@ -86,6 +120,7 @@ LINE_TYPES = frozenset(
         FieldType.POSTAL_CODE,
         FieldType.PHONE,
         FieldType.EMAIL,
+        FieldType.TIME,
     }
 )
 

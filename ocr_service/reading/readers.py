@@ -19,6 +19,7 @@ from ocr_service.ocr.base import (
     reads_digits,
     reads_lines,
 )
+from ocr_service.reading import rules
 from ocr_service.reading.confidence import (
     BLANK_CONFIDENCE,
     SECOND_READING_BELOW,
@@ -78,9 +79,12 @@ UNREAD = "?"
 
 
 def read_field(field: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
-    """Read, normalize, validate and score one field."""
+    """Read, normalize, validate and score one field; its result lists the reading rules
+    that fired on the way (see :mod:`ocr_service.reading.rules`)."""
     reader = _READERS[field.type]
-    result = reader(field, page, engine)
+    with rules.recording(rules.profile_of(field)) as recorder:
+        result = reader(field, page, engine)
+    result.rules = list(recorder.fired)
     result.page = field.page
     result.bbox = list(field.bbox)
     log.debug("read field=%s type=%s flagged=%s", field.name, field.type.value, result.flagged)
@@ -104,7 +108,8 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
         settings = ocr_settings(spec)
         first = Reading.take(spec, engine, image, settings)
         chosen, agreement = first, None
-        if needs_second_reading(first.ocr, first.checked.valid) or always_confirm(spec):
+        doubtful = needs_second_reading(first.ocr, first.checked.valid)
+        if doubtful or rules.check("arbitration.japanese_second_reading", always_confirm(spec)):
             chosen, agreement = second_opinion(spec, engine, zone, first)
     checked = chosen.checked
     confidence = combine(ocr_confidence(chosen.ocr), valid=checked.valid, agreement=agreement)
@@ -136,16 +141,19 @@ def read_line(
     """
     first = Reading.take(spec, engine, image, line_settings(spec))
     sure = first.checked.valid and first.ocr.min_confidence >= LINE_CONFIDENT
-    confirm = tesseract_confirms(spec)
+    confirm = rules.check("arbitration.tesseract_confirms", tesseract_confirms(spec))
     if first.key and sure and not confirm:
         return first, None
     check = Reading.take(spec, engine, image, ocr_settings(spec))
     if first.key and check.key == first.key:
         return first, True
-    respaced = respace(first.ocr, check.ocr) if english_text(spec) else None
+    respacing = english_text(spec) and rules.active("arbitration.respace")
+    respaced = respace(first.ocr, check.ocr) if respacing else None
     if respaced is not None:  # same characters; spelling settled the spaces
+        rules.fired("arbitration.respace")
         return Reading(respaced, check_value(spec, respaced.text)), None
-    if english_text(spec) and tesseract_spelled_better(first, check):
+    spelled = english_text(spec) and tesseract_spelled_better(first, check)
+    if rules.check("arbitration.tesseract_spelling", spelled):
         return check, False
     if sure and confirm:
         return first, False
@@ -200,7 +208,8 @@ def read_faint(
     reasons = [*reading.checked.reasons, Reason.FAINT_INK]
     checked = reading.checked
     value = checked.value
-    if reading.ocr.mean_confidence < FAINT_JUNK_BELOW or not any(c.isalnum() for c in raw_text):
+    junk = reading.ocr.mean_confidence < FAINT_JUNK_BELOW or not any(c.isalnum() for c in raw_text)
+    if rules.check("value.faint_junk", junk and value is not None):
         value = None  # speckle read as a kana or two is no value; the flag stays
     return make_result(spec, value, raw_text, confidence, reasons, checked.suggestion)
 
@@ -312,11 +321,10 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if not inked:
         return blank_result(spec)
     box_text = "".join(char for char, _, _ in inked)
-    line = (
-        read_box_row(spec, page, engine, row_recognizer(engine)) if is_digit_boxes(spec) else None
-    )
+    line = read_box_row(spec, page, engine, row_recognizer(engine))
     whole_row = line is not None and len(line.text) == len(inked)
-    third = digit_opinions(page, spec, engine, delta, settings) if whole_row else []
+    digit_row = whole_row and is_digit_boxes(spec)
+    third = digit_opinions(page, spec, engine, delta, settings) if digit_row else []
     if line is not None and whole_row and len(third) == len(inked):
         return settled_row(spec, line, inked, third)
     if line is not None and whole_row:
@@ -427,7 +435,14 @@ def row_ink_delta(row: GrayImage) -> int | None:
     407 at 150 dpi with faint ink (grey 171-182 on 250) read 4 at 0.996, unflagged, as
     the 0 and the 7 fell just short of it."""
     mask = clean_ink(row, INK_DELTA, strokes=True)
-    return ink_delta_for(row, mask, INK_DELTA) if has_ink(mask) else None
+    if not has_ink(mask):
+        return None
+    delta = (
+        ink_delta_for(row, mask, INK_DELTA) if rules.active("prepare.row_contrast") else INK_DELTA
+    )
+    if delta != INK_DELTA:
+        rules.fired("prepare.row_contrast")
+    return delta
 
 
 def confirmed_row(
@@ -463,13 +478,18 @@ def read_box_row(
     recognizer: Recognizer = Recognizer.TESSERACT,
     variant: Variant = Variant.PRIMARY,
 ) -> OcrResult | None:
-    """The whole row of boxes (their borders dropped out) read as one line of digits."""
+    """The whole row of boxes (their borders dropped out) read as one line of its
+    charset's characters (digits, by default)."""
     image = prepare_text(crop(page.dropout, spec.bbox), variant, target=CHAR_TARGET_HEIGHT)
     if image is None:
         return None
     result = engine.read(image, row_settings(spec, recognizer))
+    allowed = set(spec.whitelist or spec.box_chars)
+    digits = is_digit_boxes(spec)
     kept = [
-        (c, p) for c, p in zip(result.text, result.char_confidences, strict=False) if c.isdigit()
+        (c, p)
+        for c, p in zip(result.text, result.char_confidences, strict=False)
+        if (c.isdigit() if digits else c in allowed)
     ]
     return OcrResult("".join(c for c, _ in kept), tuple(p for _, p in kept))
 
@@ -532,7 +552,7 @@ def read_ink(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResul
     unmarked = decision.value in (None, False) and not reasons
     if unmarked and faint_mark(spec, page):
         reasons.append(Reason.FAINT_INK)  # a pencil tick too light to decide: a person looks
-        if spec.type is FieldType.CHECKBOX:
+        if rules.check("value.faint_tick", spec.type is FieldType.CHECKBOX):
             # light strokes inside a box are a tick made with a light pen; measured on 10
             # generated checkboxes flagged faint: all 10 were ticked
             decision = InkDecision(True, min(decision.confidence, FAINT_CAP), decision.reasons)
@@ -597,6 +617,7 @@ _READERS: dict[FieldType, Callable[[FieldSpec, PageImages, OcrEngine], FieldResu
     FieldType.POSTAL_CODE: read_text_like,
     FieldType.PHONE: read_text_like,
     FieldType.EMAIL: read_text_like,
+    FieldType.TIME: read_text_like,
     FieldType.BOXED: read_boxed,
     FieldType.CHECKBOX: read_ink,
     FieldType.CHOICE: read_ink,

@@ -24,6 +24,12 @@ class Reason(StrEnum):
     FAINT_INK = "faint_ink"
     UNKNOWN_TOWN = "unknown_town"
     """The address's town (町域) is not one of its city's, but one edit from several."""
+    AMBIGUOUS_SEPARATOR = "ambiguous_separator"
+    """One ``,`` or ``.`` before exactly three digits, and the field does not say which
+    is its decimal separator: 6,250 may be 6250 or 6.25."""
+    CURRENCY_LOOKALIKE = "currency_lookalike"
+    """An amount read without its declared ``$`` starts with a digit that looks like it
+    (a printed $0 read 50)."""
 
 
 @dataclass(frozen=True)

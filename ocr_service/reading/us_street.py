@@ -10,6 +10,7 @@ no suffix and near none (a street without a suffix, "Broadway") is left as read.
 
 from __future__ import annotations
 
+from ocr_service.reading import rules
 from ocr_service.reading.vocabulary import nearest
 
 STREET_SUFFIXES = frozenset((
@@ -80,9 +81,13 @@ def correct_unit(words: list[str], unit: int) -> list[str]:
     if unit >= len(words):
         return words
     word = words[unit]
-    if word.rstrip(".").lower() in UNIT_PREFIXES:
+    if word.rstrip(".").lower() in UNIT_PREFIXES or not rules.active("vocabulary.us_street_unit"):
         return words
-    return [*words[:unit], nearest(word, UNIT_WORDS) or word, *words[unit + 1 :]]
+    near = nearest(word, UNIT_WORDS)
+    if near is None or near == word:
+        return words
+    rules.fired("vocabulary.us_street_unit")
+    return [*words[:unit], near, *words[unit + 1 :]]
 
 
 def correct_suffix(words: list[str], unit: int) -> list[str]:
@@ -96,12 +101,18 @@ def correct_suffix(words: list[str], unit: int) -> list[str]:
     if known_suffix(last):
         return words
     joined = words[end - 2] + last
-    if joined in STREET_SUFFIXES and not known_suffix(words[end - 2]) and end >= 4:
+    split = joined in STREET_SUFFIXES and not known_suffix(words[end - 2]) and end >= 4
+    if rules.check("vocabulary.us_street_split_suffix", split):
         return [*words[: end - 2], joined, *words[end:]]  # "Trai l": a space in the suffix
     if len(last) < MIN_NEAR_SUFFIX or not last.isalpha():
         return words
+    if not rules.active("vocabulary.us_street_suffix"):
+        return words
     near = nearest(last, STREET_SUFFIXES)
-    return [*words[: end - 1], near, *words[end:]] if near is not None else words
+    if near is None:
+        return words
+    rules.fired("vocabulary.us_street_suffix")
+    return [*words[: end - 1], near, *words[end:]]
 
 
 def known_suffix(word: str) -> bool:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
+from ocr_service.reading import rules
 from ocr_service.reading.checks import check_mynumber
 from ocr_service.reading.dates import parse_date
-from ocr_service.reading.english import repair_lookalike_digits, repair_punctuation
+from ocr_service.reading.english import bracket_as_one, period_as_comma, repair_lookalike_digits
 from ocr_service.reading.formats import (
     in_range,
     parse_digits,
@@ -32,8 +34,11 @@ from ocr_service.reading.formats import (
     parse_phone,
     parse_postal_code,
 )
-from ocr_service.reading.normalize import normalize_for
-from ocr_service.reading.reasons import Parsed, Reason, accept
+from ocr_service.reading.normalize import normalize_field
+from ocr_service.reading.phones import parse_foreign_phone
+from ocr_service.reading.postcodes import parse_foreign_postcode
+from ocr_service.reading.reasons import Parsed, Reason, accept, reject
+from ocr_service.reading.times import parse_time
 from ocr_service.reading.us_street import correct_street_line
 from ocr_service.reading.vocabulary import (
     comparable,
@@ -72,25 +77,42 @@ class Checked:
 
 
 def is_digit_boxes(spec: FieldSpec) -> bool:
-    return spec.type is FieldType.BOXED and set(spec.whitelist or DIGITS) <= set(DIGITS)
+    return spec.digit_boxes
 
 
 def parse_typed(spec: FieldSpec, text: str) -> Parsed:
     """Parse normalized text into the canonical value of the field's type."""
+    country = spec.country_code
     parsers: dict[FieldType, Callable[[str], Parsed]] = {
         FieldType.DATE: lambda t: parse_date(t, spec.date_order),
-        FieldType.POSTAL_CODE: parse_postal_code,
-        FieldType.PHONE: parse_phone,
+        FieldType.POSTAL_CODE: (
+            parse_postal_code if country == "JP" else lambda t: parse_foreign_postcode(t, country)
+        ),
+        FieldType.PHONE: (
+            parse_phone if country == "JP" else lambda t: parse_foreign_phone(t, country)
+        ),
         FieldType.EMAIL: parse_email,
         FieldType.DIGITS: parse_digits,
-        FieldType.NUMBER: parse_number,
+        FieldType.NUMBER: lambda t: parse_number(
+            t, decimal=spec.decimal_mark, currency=spec.currency, decimals=spec.decimals
+        ),
+        FieldType.TIME: parse_time,
     }
     if spec.type is FieldType.KANA:
         return parse_kana(text, spec.kana)
     if spec.type is FieldType.BOXED and is_digit_boxes(spec):
         return parse_digits(text)
+    if spec.type is FieldType.BOXED:
+        return parse_boxed(spec, text)
     parser = parsers.get(spec.type)
     return parser(text) if parser else accept(text)
+
+
+def parse_boxed(spec: FieldSpec, text: str) -> Parsed:
+    """A row of boxes of another charset: every character one the charset allows (a
+    whitelist, when the field has one, is what its boxes were read with)."""
+    allowed = set(spec.whitelist or spec.box_chars)
+    return accept(text) if set(text) <= allowed else reject(Reason.INVALID_FORMAT)
 
 
 MIN_KANA_READING = 2
@@ -113,21 +135,23 @@ def lone_latin_character(spec: FieldSpec, text: str) -> bool:
 
 def check_value(spec: FieldSpec, raw_text: str) -> Checked:
     """Normalize, parse and check one reading against the field's rules."""
-    text = normalize_for(spec.type, raw_text, kana=spec.kana)
+    text = normalize_field(spec, raw_text)
     if not text:
         return Checked(None, text, [Reason.REQUIRED_MISSING] if spec.required else [])
-    if spec.type in (FieldType.TEXT, FieldType.KANA) and not any(c.isalnum() for c in text):
+    symbols = spec.type in (FieldType.TEXT, FieldType.KANA) and not any(c.isalnum() for c in text)
+    if rules.check("value.symbols_only", symbols):
         # a reading of symbols alone (★, ・・) is noise read as text: no value, flagged
         return Checked(None, text, [Reason.INVALID_FORMAT])
-    if spec.type is FieldType.KANA and len(text.replace(" ", "")) < MIN_KANA_READING:
+    lone_kana = spec.type is FieldType.KANA and len(text.replace(" ", "")) < MIN_KANA_READING
+    if rules.check("value.lone_kana", lone_kana):
         # a lone kana is a speck on a blank zone read as ノ or テ: no value, flagged
         return Checked(None, text, [Reason.INVALID_FORMAT])
-    if lone_latin_character(spec, text):
+    if rules.check("value.lone_latin", lone_latin_character(spec, text)):
         # a speck or a rule's residue on a blank English line read as 1, I or S
         return Checked(None, text, [Reason.INVALID_FORMAT])
     parsed = parse_typed(spec, text)
     if spec.type is FieldType.TEXT and spec.language is not Language.ENG:
-        parsed = repaired(parsed, repair_homoglyphs)
+        parsed = repaired(parsed, partial(rules.apply, "value.homoglyphs", repair_homoglyphs))
     if free_english(spec):
         parsed = repaired(parsed, repair_english_lookalikes)
     if parsed.value is None:
@@ -165,7 +189,9 @@ def repair_english_lookalikes(text: str) -> str:
     """A lookalike digit in a word of letters restored to its letter, and a period
     between words or a bracket in a number to the comma or 1 it stands for (see
     :mod:`~ocr_service.reading.english`)."""
-    return repair_punctuation(repair_lookalike_digits(text))
+    text = rules.apply("value.en_lookalike_digit", repair_lookalike_digits, text)
+    text = rules.apply("value.en_period_comma", period_as_comma, text)
+    return rules.apply("value.en_bracket_one", bracket_as_one, text)
 
 
 def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
@@ -188,6 +214,17 @@ def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
     return reasons
 
 
+VOCABULARY_RULES = {
+    "prefecture": "vocabulary.prefecture",
+    "era": "vocabulary.era",
+    "municipality": "vocabulary.municipality",
+    "us_city_state_zip": "vocabulary.us_city_line",
+    "email_domain": "vocabulary.email_domain",
+}
+"""The rule of each vocabulary's correction (us_street_address: its parts are rules of
+their own, see :mod:`~ocr_service.reading.us_street`)."""
+
+
 def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
     """Suggest the vocabulary entry for a near miss (see the module docstring)."""
     if checked.value is None or spec.vocabulary is None:
@@ -200,13 +237,19 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
         "email_domain": correct_email_domain,
         "us_street_address": correct_street_line,
     }[spec.vocabulary]
-    suggestion = correct(checked.value)
-    if spec.vocabulary == "municipality" and suggestion is None and town_in_doubt(checked.value):
+    rule_id = VOCABULARY_RULES.get(spec.vocabulary)
+    suggestion = correct(checked.value) if rule_id is None or rules.active(rule_id) else None
+    in_doubt = spec.vocabulary == "municipality" and suggestion is None
+    if rules.check("vocabulary.unknown_town", in_doubt and town_in_doubt(checked.value)):
         checked.reasons.append(Reason.UNKNOWN_TOWN)
     if suggestion is not None and comparable(suggestion) == comparable(checked.value):
-        checked.value = suggestion  # the registry's spelling (ケ for ヶ): not a correction
+        if suggestion != checked.value and rules.active("vocabulary.registry_spelling"):
+            rules.fired("vocabulary.registry_spelling")
+            checked.value = suggestion  # the registry's spelling (ケ for ヶ): not a correction
         return
     if suggestion is not None and suggestion != checked.value:
+        if rule_id is not None:
+            rules.fired(rule_id)
         # the corrected value is used, recorded as such (raw_text keeps what was read,
         # ``suggestion`` what it became) and flagged: never silently trusted
         checked.value = suggestion

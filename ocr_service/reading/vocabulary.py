@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ocr_service.reading import rules
 from ocr_service.reading.dates import ERA_NAMES
 from ocr_service.reading.postal import cities_by_prefecture, towns_of
 
@@ -167,11 +168,16 @@ def state_code(read: str) -> str | None:
     first = read.translate(STATE_LOOKALIKES).upper()
     if first in US_STATES:
         return first
+    if not rules.active("vocabulary.state_second_lookalikes"):
+        return None
     options = [
         {c.translate(STATE_LOOKALIKES).upper(), *STATE_SECOND_LOOKALIKES.get(c, "")} for c in read
     ]
     codes = {"".join(letters) for letters in itertools.product(*options)} & US_STATES
-    return codes.pop() if len(codes) == 1 else None
+    if len(codes) != 1:
+        return None
+    rules.fired("vocabulary.state_second_lookalikes")
+    return codes.pop()
 
 
 MAIL_PROVIDERS = (
@@ -238,8 +244,11 @@ def correct_town(prefecture: str, city: str, rest: str) -> str:
     if unknown is None:
         return registry_spelling(towns_of(prefecture, city), rest)
     body, candidates = unknown
-    match = match_prefix(body, candidates, limit=1)
-    return rest if match is None else match.apply(body)
+    match = match_prefix(body, candidates, limit=1) if rules.active("vocabulary.town") else None
+    if match is None:
+        return rest
+    rules.fired("vocabulary.town")
+    return match.apply(body)
 
 
 def registry_spelling(towns: tuple[str, ...], rest: str) -> str:

@@ -21,6 +21,8 @@ REASON_TEXT: dict[str, str] = {
     Reason.READINGS_DISAGREE: "2回の読み取り結果が食い違う",
     Reason.FAINT_INK: "筆跡が薄い（鉛筆など）",
     Reason.UNKNOWN_TOWN: "町域名が市区町村の一覧にない（読み誤りの疑い）",
+    Reason.AMBIGUOUS_SEPARATOR: "区切り記号が桁区切りか小数点か判別できない（例: 6,250）",
+    Reason.CURRENCY_LOOKALIKE: "先頭の数字が通貨記号の読み誤りの疑い（例: $0 → 50）",
 }
 
 

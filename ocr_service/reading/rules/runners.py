@@ -1,0 +1,81 @@
+"""What the examples of value, vocabulary and arbitration rules run through.
+
+Each takes an example's strings and returns what the reading makes of them, so an
+example exercises the rule at its real call site (``check_value`` for a field of the
+rule's profile). Imported by name from the table (``Rule.example_runner``), never by
+the reading modules.
+"""
+
+from __future__ import annotations
+
+from ocr_service.ocr.base import OcrResult
+from ocr_service.reading import rules
+from ocr_service.reading.english import tesseract_spelling_wins
+from ocr_service.reading.spaces import respace
+from ocr_service.reading.validate import Checked, check_value
+from ocr_service.templates.model import FieldSpec
+
+
+def example_spec(**kw: object) -> FieldSpec:
+    base: dict[str, object] = {"name": "example", "label": "example", "bbox": [0, 0, 400, 40]}
+    return FieldSpec.model_validate(base | kw)
+
+
+def ja_text(text: str) -> Checked:
+    return check_value(example_spec(type="text", language="jpn"), text)
+
+
+def ja_address(text: str) -> Checked:
+    return check_value(example_spec(type="text", language="jpn", vocabulary="municipality"), text)
+
+
+def ja_prefecture(text: str) -> Checked:
+    return check_value(example_spec(type="text", language="jpn", vocabulary="prefecture"), text)
+
+
+def ja_era(text: str) -> Checked:
+    return check_value(example_spec(type="text", language="jpn", vocabulary="era"), text)
+
+
+def kana(text: str) -> Checked:
+    return check_value(example_spec(type="kana"), text)
+
+
+def date(text: str) -> Checked:
+    return check_value(example_spec(type="date"), text)
+
+
+def en_text(text: str) -> Checked:
+    return check_value(example_spec(type="text", language="eng"), text)
+
+
+def en_street(text: str) -> Checked:
+    spec = example_spec(type="text", language="eng", vocabulary="us_street_address")
+    return check_value(spec, text)
+
+
+def en_city_line(text: str) -> Checked:
+    spec = example_spec(type="text", language="eng", vocabulary="us_city_state_zip")
+    return check_value(spec, text)
+
+
+def email(text: str) -> Checked:
+    return check_value(example_spec(type="email", vocabulary="email_domain"), text)
+
+
+def sure(text: str) -> OcrResult:
+    return OcrResult(text, tuple(0.99 for _ in text))
+
+
+def respaced(line: str, tesseract: str) -> str:
+    """The line recognizer's reading after the space rule (as read_line applies it)."""
+    if not rules.active("arbitration.respace"):
+        return line
+    merged = respace(sure(line), sure(tesseract))
+    return line if merged is None else merged.text
+
+
+def kept_reading(line: str, tesseract: str) -> str:
+    """Which of two disagreeing English readings read_line keeps (both valid)."""
+    wins = tesseract_spelling_wins(line, tesseract, sure(tesseract))
+    return tesseract if rules.check("arbitration.tesseract_spelling", wins) else line
