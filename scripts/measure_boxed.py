@@ -19,12 +19,12 @@ import sys
 from ocr_service.bench.compare import pipeline_outcome
 from ocr_service.bench.metrics import FieldOutcome, group_by, summarize
 from ocr_service.bench.mnist import (
-    Split,
     digit_box_fields,
     mnist_outcomes,
     plan_pages,
     templates_with_digit_boxes,
 )
+from ocr_service.bench.seeds import DEV
 from ocr_service.pipeline import Reader
 from ocr_service.synth import generate
 from ocr_service.templates.loader import TemplateRegistry
@@ -68,7 +68,7 @@ def main() -> int:
     reader = Reader(registry=TemplateRegistry())
     if args.set == "mnist":
         outcomes = mnist_outcomes(
-            pages=args.pages, seed=args.seed, split=Split.DEV, level=args.level, reader=reader
+            pages=args.pages, seed=args.seed, split=DEV, level=args.level, reader=reader
         )
     else:
         outcomes = generated_outcomes(args.pages, args.seed, args.level, reader)

@@ -9,7 +9,7 @@ checkout and versions give the same weights.
 Training data (see ocr_service/models/README.md for sources and licences):
 
 * MNIST DEVELOPMENT digits only: positions 0..199 of each digit's development 250
-  (``ocr_service.bench.mnist.split_indices(Split.DEV, within=range(0, 200))``);
+  (``ocr_service.bench.mnist.split_indices(DEV, within=range(0, 200))``);
   positions 200..249 are the validation set. The held-out half (d*500+250..499) is
   never loaded for training or validation.
 * digits 0-9 written with every generator font (ocr_service/synth/fonts.py).
@@ -44,7 +44,8 @@ from numpy.typing import NDArray
 from onnx import TensorProto, helper, numpy_helper
 from torch import nn
 
-from ocr_service.bench.mnist import Split, load_mnist, split_indices
+from ocr_service.bench.mnist import load_mnist, split_indices
+from ocr_service.bench.seeds import DEV
 from ocr_service.ocr.digits import SIDE, to_mnist
 from ocr_service.reading.prepare import INK_DELTA, Variant, prepare_text
 from ocr_service.synth import ink
@@ -179,7 +180,7 @@ def sample(digit: Mask, rng: random.Random) -> NDArray[np.float32] | None:
 
 def mnist_masks(positions: range) -> Iterator[tuple[Mask, int]]:
     mnist = load_mnist()
-    for index in split_indices(Split.DEV, within=positions):
+    for index in split_indices(DEV, within=positions):
         yield crop_to_ink(mnist.images[index].astype(np.float32) / 255.0), int(mnist.labels[index])
 
 

@@ -9,21 +9,25 @@ sorted by digit, 500 of each. For digit ``d``:
   nobody trains, tunes or picks thresholds on them.
 
 :func:`load_mnist` checks that order; :func:`split_indices` is the only way in, and a
-development split can never return a held-out index.
+development split can never return a held-out index (the split itself is
+:mod:`ocr_service.bench.seeds`'s, ``docs/bench/seeds.md``).
 
 :func:`mnist_sample` fills a template as the generator does (values, pen, degradation),
 but writes each boxed digit with a real digit of the chosen split: ink colour, pen width
 (dilated or eroded strokes), scale and jitter within the box, and now and then a stroke
 running over the box border. :func:`mnist_outcomes` reads such pages with the pipeline
-and scores the written digit-box fields like the rest of the benchmark.
+and scores the written digit-box fields like the rest of the benchmark; :func:`measure`
+is the benchmark's extra set ``mnist_digits`` (``ocr-service bench --extra-set
+mnist_digits``): the run's split picks the digits (a held-out run seed, held-out digits).
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -31,6 +35,14 @@ from numpy.typing import NDArray
 
 from ocr_service.bench.compare import failed_page_outcome, pipeline_outcome
 from ocr_service.bench.metrics import PIPELINE, FieldOutcome
+from ocr_service.bench.seeds import (
+    DEV,
+    HELDOUT,
+    MNIST_DEV_PER_DIGIT,
+    MNIST_PER_DIGIT,
+    Split,
+    mnist_split,
+)
 from ocr_service.errors import OcrServiceError
 from ocr_service.pipeline import Reader
 from ocr_service.reading.validate import is_digit_boxes
@@ -42,20 +54,21 @@ from ocr_service.synth.values import generate_values
 from ocr_service.templates.loader import LoadedTemplate, TemplateRegistry
 from ocr_service.templates.model import FieldSpec
 
-SET_NAME = "mnist"
-PER_DIGIT = 500
-DEV_PER_DIGIT = 250
+if TYPE_CHECKING:  # sets.py lists this module's measure(): no import cycle at run time
+    from ocr_service.bench.sets import SetContext
+
+log = logging.getLogger(__name__)
+
+SET_NAME = "mnist_digits"
+SET_TITLE = "MNIST real digits in boxes"
+PER_DIGIT = MNIST_PER_DIGIT
+DEV_PER_DIGIT = MNIST_DEV_PER_DIGIT
 """The first 250 of each digit are development data; the other 250 are held out."""
 SIDE = 28
-FONT_STYLE = "mnist"
+FONT_STYLE = "real_handwriting"
 """The ``font_style`` of the outcomes of this set (the writing is real, not a font)."""
 
 Digits = NDArray[np.uint8]
-
-
-class Split(StrEnum):
-    DEV = "dev"
-    HELDOUT = "heldout"
 
 
 class MnistUnavailable(RuntimeError):
@@ -96,18 +109,23 @@ def load_mnist() -> Mnist:
 def split_indices(
     split: Split, digit: int | None = None, *, within: range | None = None
 ) -> NDArray[np.int64]:
-    """Indices of ``split`` (of one ``digit``, or of all ten), sorted.
+    """Indices of ``split`` (``dev`` or ``heldout``; of one ``digit``, or of all ten).
 
     ``within`` picks positions inside the split's 250 per digit (the training script
     trains on dev positions 0..199 and validates on 200..249); it cannot reach outside
-    the split."""
-    first = 0 if split is Split.DEV else DEV_PER_DIGIT
+    the split, and every index is checked against :func:`~ocr_service.bench.seeds.mnist_split`."""
+    if split not in (DEV, HELDOUT):
+        raise ValueError(f"MNIST has development and held-out digits, not {split!r}")
+    first = 0 if split == DEV else DEV_PER_DIGIT
     positions = range(DEV_PER_DIGIT) if within is None else within
     if positions.start < 0 or positions.stop > DEV_PER_DIGIT:
         raise ValueError(f"positions {positions} fall outside the split's {DEV_PER_DIGIT}")
     digits = range(10) if digit is None else [digit]
     offsets = np.asarray([first + p for p in positions], dtype=np.int64)
-    return np.concatenate([d * PER_DIGIT + offsets for d in digits])
+    indices = np.concatenate([d * PER_DIGIT + offsets for d in digits])
+    if any(mnist_split(int(i)) != split for i in indices):
+        raise AssertionError(f"an MNIST index outside the {split} split")  # never
+    return indices
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -125,7 +143,7 @@ def mnist_sample(
     loaded: LoadedTemplate,
     *,
     seed: int,
-    split: Split = Split.DEV,
+    split: Split = DEV,
     level: str = "mixed",
 ) -> Sample:
     """A generated page of ``loaded`` whose digit boxes hold real digits of ``split``."""
@@ -148,7 +166,7 @@ def mnist_sample(
         truth=truth,
         template_id=loaded.id,
         font_style=FONT_STYLE,
-        font=f"mnist-{split.value}",
+        font=f"mnist-{split}",
         degradation=description,
         homography=homography,
     )
@@ -239,7 +257,7 @@ def mnist_outcomes(
     *,
     pages: int,
     seed: int,
-    split: Split = Split.DEV,
+    split: Split = DEV,
     level: str = "mixed",
     reader: Reader | None = None,
     registry: TemplateRegistry | None = None,
@@ -255,6 +273,7 @@ def mnist_outcomes(
     for index, page_seed, loaded in plan_pages(templates_with_digit_boxes(registry), pages, seed):
         sample = mnist_sample(loaded, seed=page_seed, split=split, level=level)
         written = [s for s in digit_box_fields(loaded) if sample.truth.get(s.name)]
+        label = f"mnist/{loaded.id}"  # not a template id: the set's own rows only
         try:
             fields = reader.read_image(sample.image, template_id=loaded.id).document.fields
         except OcrServiceError as exc:
@@ -265,7 +284,7 @@ def mnist_outcomes(
                     sample.truth.get(s.name),
                     exc.code,
                     page=index,
-                    template=loaded.id,
+                    template=label,
                     font_style=FONT_STYLE,
                 )
                 for s in written
@@ -277,9 +296,32 @@ def mnist_outcomes(
                 sample.truth.get(s.name),
                 fields[s.name],
                 page=index,
-                template=loaded.id,
+                template=label,
                 font_style=FONT_STYLE,
             )
             for s in written
         )
     return outcomes
+
+
+MIN_PAGES = 6
+
+
+def measure(context: SetContext) -> list[FieldOutcome]:
+    """The extra set ``mnist_digits``: half the run's page count (at least 6) of pages
+    with real digits of the run's split (a run seed outside both splits: development
+    digits), read by the run's reader."""
+    split: Split = HELDOUT if context.split == HELDOUT else DEV
+    try:
+        load_mnist()
+    except MnistUnavailable as exc:
+        log.warning("extra set %s skipped: %s", SET_NAME, exc)
+        return []
+    return mnist_outcomes(
+        pages=max(MIN_PAGES, context.pages // 2),
+        seed=context.seed,
+        split=split,
+        level=context.level,
+        reader=context.reader,
+        registry=context.reader.registry,
+    )

@@ -7,7 +7,6 @@ import pytest
 from ocr_service.bench.mnist import (
     DEV_PER_DIGIT,
     PER_DIGIT,
-    Split,
     check_order,
     digit_box_fields,
     load_mnist,
@@ -15,6 +14,7 @@ from ocr_service.bench.mnist import (
     split_indices,
     templates_with_digit_boxes,
 )
+from ocr_service.bench.seeds import DEV, HELDOUT
 from ocr_service.templates.loader import TemplateRegistry
 
 
@@ -31,19 +31,21 @@ def test_the_loader_checks_the_order() -> None:
 
 
 def test_the_development_split_never_returns_held_out_indices() -> None:
-    dev = split_indices(Split.DEV)
+    dev = split_indices(DEV)
     assert len(dev) == 10 * DEV_PER_DIGIT
     assert all(i % PER_DIGIT < DEV_PER_DIGIT for i in dev)
-    held = split_indices(Split.HELDOUT)
+    held = split_indices(HELDOUT)
     assert all(i % PER_DIGIT >= DEV_PER_DIGIT for i in held)
     assert not set(dev.tolist()) & set(held.tolist())
     labels = load_mnist().labels
     for digit in range(10):
-        assert set(labels[split_indices(Split.DEV, digit)].tolist()) == {digit}
-    validation = split_indices(Split.DEV, within=range(200, 250))
+        assert set(labels[split_indices(DEV, digit)].tolist()) == {digit}
+    validation = split_indices(DEV, within=range(200, 250))
     assert all(200 <= i % PER_DIGIT < 250 for i in validation)
     with pytest.raises(ValueError):
-        split_indices(Split.DEV, within=range(200, 300))
+        split_indices(DEV, within=range(200, 300))
+    with pytest.raises(ValueError):
+        split_indices("other")
 
 
 def test_every_template_with_digit_boxes_gets_real_digits() -> None:
@@ -52,7 +54,7 @@ def test_every_template_with_digit_boxes_gets_real_digits() -> None:
     assert {"irs_w9", "jp_kyufukin"} <= {t.id for t in templates}
     for loaded in templates:
         sample = mnist_sample(loaded, seed=11, level="none")
-        assert sample.font_style == "mnist"
+        assert sample.font_style == "real_handwriting"
         written = [s for s in digit_box_fields(loaded) if sample.truth.get(s.name)]
         assert written
         gray = sample.image.min(axis=2)
