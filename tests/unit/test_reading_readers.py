@@ -383,10 +383,29 @@ def test_the_digit_recognizer_settles_a_box_the_line_and_tesseract_disagree_on()
     assert all(c.whitelist == "0123456789" for c in digit_calls)
 
 
-def test_the_digit_recognizer_can_side_with_tesseract_against_the_line() -> None:
+def test_siding_with_tesseract_against_the_line_settles_nothing() -> None:
+    # on MNIST development pages the CNN and Tesseract agreeing against the line were
+    # mostly both wrong (7 for 9): the disagreement stays flagged
     page, field = three_written_boxes()
     result = read_field(field, page, row_read_three_ways("173", "113", "113"))
-    assert result.value == "113"
+    assert result.value == "173"
+    assert "readings_disagree" in result.reasons
+
+
+def test_an_unsure_digit_recognizer_settles_nothing() -> None:
+    page, field = three_written_boxes()
+    engine = row_read_three_ways("173", "113", "173")
+    engine.script[Recognizer.DIGIT] = [sure("1"), sure("7", 0.6), sure("3")]
+    result = read_field(field, page, engine)
+    assert result.value == "173"
+    assert "readings_disagree" in result.reasons
+
+
+def test_a_box_tesseract_cannot_read_is_settled_by_the_line_and_the_cnn() -> None:
+    page, field = three_written_boxes()
+    engine = row_read_three_ways("173", "1?3", "173")
+    result = read_field(field, page, engine)
+    assert result.value == "173"
     assert not result.flagged
 
 
