@@ -433,3 +433,13 @@ def test_without_a_digit_recognizer_a_disagreement_stays_flagged() -> None:
     assert result.value == "173"
     assert "readings_disagree" in result.reasons
     assert not [c for c in engine.calls if c.recognizer is Recognizer.DIGIT]
+
+
+def test_the_cnn_settles_nothing_when_it_reads_another_box_otherwise() -> None:
+    # box 1: line and Tesseract agree on 1, the CNN reads 4: the CNN does not confirm the
+    # row, so the disagreement on box 2 stays flagged (on MNIST development pages such a
+    # box was a digit the line and Tesseract had both misread)
+    page, field = three_written_boxes()
+    result = read_field(field, page, row_read_three_ways("173", "113", "473"))
+    assert result.value == "173"
+    assert "readings_disagree" in result.reasons
