@@ -63,6 +63,7 @@ from ocr_service.bench.templates import MultiRegistry, default_dirs
 from ocr_service.errors import InvalidValue
 from ocr_service.reading.confidence import DEFAULT_THRESHOLDS
 from ocr_service.synth import LEVELS
+from ocr_service.synth.fonts import DISTORTED
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,13 @@ def register(sub: Any) -> None:
         metavar="ID",
         help="template id, repeatable (default: every template of the template folders)",
     )
-    p.add_argument("--font-style", choices=(*FONT_STYLES, "both"), default="both")
+    p.add_argument(
+        "--font-style",
+        choices=(*FONT_STYLES, DISTORTED, "both", "all"),
+        default="both",
+        help=f"both: {' and '.join(FONT_STYLES)}; {DISTORTED}: the handwriting faces with "
+        "each character distorted as a hand would; all: the three",
+    )
     p.add_argument("--level", choices=tuple(LEVELS), default="mixed", help="degradation level")
     p.add_argument("--no-baseline", action="store_true", help="read with the pipeline only")
     p.add_argument(
@@ -171,7 +178,9 @@ def extra_sets_from(names: list[str] | None) -> tuple[str, ...]:
 def config_from(args: argparse.Namespace, registry: MultiRegistry) -> BenchConfig:
     if args.pages < 1:
         raise InvalidValue("--pages must be at least 1")
-    styles = FONT_STYLES if args.font_style == "both" else (args.font_style,)
+    styles = {"both": FONT_STYLES, "all": (*FONT_STYLES, DISTORTED)}.get(
+        args.font_style, (args.font_style,)
+    )
     templates = tuple(args.template or registry.ids())
     for tid in templates:
         registry.get(tid)  # fail early on an unknown id
@@ -209,7 +218,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def run_and_report(config: BenchConfig, registry: MultiRegistry, out: Path) -> dict[str, Any]:
     """One benchmark run: read the pages, write raw outcomes, report.json/md and charts."""
     run = run_bench(config, registry)
-    write_raw(run, out)
+    write_raw(run, out, command_line())
     summary = summarize_run(run)
     summary["environment"]["source"] = source_state()
     summary["environment"]["thresholds"] = {t.value: v for t, v in DEFAULT_THRESHOLDS.items()}
@@ -246,6 +255,11 @@ def source_state() -> dict[str, Any]:
     except (OSError, subprocess.CalledProcessError):
         return {"commit": None, "uncommitted": []}
     return {"commit": commit, "uncommitted": [line[3:] for line in status.splitlines()]}
+
+
+def command_line() -> str:
+    """The ``ocr-service ...`` command this process runs, for the record."""
+    return shlex.join(["ocr-service", *sys.argv[1:]])
 
 
 def started_from_command_line() -> bool:
@@ -290,7 +304,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     pages = sum(int(r["used"]) for r in runs)
     report = calibration_report(result, seed=seed, pages=pages, level=runs[0]["level"])
     report["runs"] = runs
-    report["command"] = shlex.join(["ocr-service", *sys.argv[1:]])
+    report["command"] = command_line()
     report["fields_left_out"] = sum(o.page_error is not None for o in outcomes)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -329,16 +343,16 @@ def calibration_outcomes(
             described = read_run_config(folder)
             mine = read_outcomes(folder)
             outcomes += [o for o in mine if not wanted or o.template in wanted]
-            keys = ("seed", "split", "pages", "level", "templates")
+            keys = ("seed", "split", "pages", "level", "templates", "command")
             used = len({o.page for o in mine if not wanted or o.template in wanted})
-            runs.append({k: described[k] for k in keys} | {"from": str(folder), "used": used})
+            runs.append({k: described.get(k) for k in keys} | {"from": str(folder), "used": used})
         return outcomes, runs
     config = config_from(args, registry)
     run = run_bench(config, registry)
-    write_raw(run, args.out)
+    write_raw(run, args.out, command_line())
     described = {"seed": config.seed, "split": config.split, "pages": config.pages,
                  "level": config.level, "templates": list(config.templates),
-                 "used": config.pages}  # fmt: skip
+                 "command": command_line(), "used": config.pages}  # fmt: skip
     return run.outcomes, [described]
 
 

@@ -21,7 +21,13 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     p.add_argument("-n", "--count", type=int, default=1)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--font-style", choices=["print", "handwriting", "mixed"], default="print")
+    p.add_argument(
+        "--font-style",
+        choices=["print", "handwriting", "handwriting-distorted", "mixed"],
+        default="print",
+        help="handwriting-distorted: the handwriting faces, each character distorted as a "
+        "hand would (mixed: print or handwriting)",
+    )
     p.add_argument("--level", choices=["none", "light", "mixed", "heavy"], default="light")
     p.add_argument("--pdf", action="store_true", help="also write all pages as one PDF")
     p.set_defaults(func=cmd_synth)

@@ -104,7 +104,8 @@ def leave_one_template_out(
     """
     mine = [o for o in outcomes if o.system == PIPELINE]
     targets = {style: share * margin for style, share in SILENT_TARGETS.items()}
-    templates = sorted({o.template for o in mine})
+    sets = origins or {}
+    templates = sorted({o.template for o in mine}, key=lambda t: (sets.get(t) != "ours", t))
     rows: dict[str, dict[str, Any]] = {}
     overall = Tally()
     by_set: dict[str, Tally] = {}
@@ -117,7 +118,7 @@ def leave_one_template_out(
         thresholds = {k: fitted.get(k, defaults.get(k, 0.0)) for k in types}
         tally = score(held, thresholds)
         overall.merge(tally)
-        set_name = (origins or {}).get(t)
+        set_name = sets.get(t)
         if set_name is not None:
             by_set.setdefault(set_name, Tally()).merge(tally)
         rows[t] = {

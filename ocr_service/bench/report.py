@@ -122,6 +122,10 @@ def headline_section(summary: dict[str, Any]) -> list[str]:
     return [
         "## Headline",
         "",
+        "Every template of the run together, against the service's original targets; our "
+        "forms and forms we did not design, each against its own targets, are in the next "
+        "section.",
+        "",
         *table(["font", "metric", "pipeline", "baseline", "P/B", "target", "met"], rows),
     ]
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ocr_service.bench.markdown import pct, table
+from ocr_service.bench.templates import ORIGIN_TITLES
 
 SPLIT_TITLES = {"dev": "development", "heldout": "held-out", "other": "other"}
 ALL = "all"
@@ -71,7 +72,8 @@ def loto_stats(summary: dict[str, Any]) -> dict[Key, dict[str, Any]]:
     for tid, row in loto.get("templates", {}).items():
         stats[(tid, ALL)] = {**row, "set": row.get("set")}
     for name, row in loto.get("by_set", {}).items():
-        _styled(stats, f"all of {name}", row, row["by_font_style"], {"set": name})
+        title = ORIGIN_TITLES.get(name, name)
+        _styled(stats, f"all of {title}", row, row["by_font_style"], {"set": name})
     if loto.get("overall"):
         overall = loto["overall"]
         _styled(stats, "all templates", overall, overall["by_font_style"], {})

@@ -342,10 +342,12 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def write_raw(run: BenchRun, out: Path) -> None:
-    """Every field outcome and page record as JSON lines (for re-analysis, not committed)."""
+def write_raw(run: BenchRun, out: Path, command: str | None = None) -> None:
+    """Every field outcome and page record as JSON lines (for re-analysis, not committed),
+    and ``run.json``: the configuration, split, template origins and ``command``."""
     out.mkdir(parents=True, exist_ok=True)
-    described = {**asdict(run.config), "split": run.config.split, "origins": run.origins}
+    described = {**asdict(run.config), "split": run.config.split, "origins": run.origins,
+                 "command": command}  # fmt: skip
     (out / "run.json").write_text(
         json.dumps(described, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

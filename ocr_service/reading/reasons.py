@@ -27,9 +27,18 @@ class Reason(StrEnum):
     AMBIGUOUS_SEPARATOR = "ambiguous_separator"
     """One ``,`` or ``.`` before exactly three digits, and the field does not say which
     is its decimal separator: 6,250 may be 6250 or 6.25."""
+    AMBIGUOUS_CHARACTER = "ambiguous_character"
+    """A row of boxes whose charset holds both 0 and O, read with one of them, and no
+    ``pattern`` to say which a position holds: both recognizers read one for the other."""
     CURRENCY_LOOKALIKE = "currency_lookalike"
     """An amount read without its declared ``$`` starts with a digit that looks like it
     (a printed $0 read 50)."""
+    CONFUSABLE_KANA = "confusable_kana"
+    """A kana was nearly read as a hand-alike (か/が, シ/ツ): see reading/kana.py."""
+    UNUSUAL_NAME_READING = "unusual_name_reading"
+    """A name reading no name in the lexicon has, or a rare one beside a common one."""
+    NAME_READING_MISMATCH = "name_reading_mismatch"
+    """The furigana is not a known reading of the name it belongs to (both flagged)."""
 
 
 @dataclass(frozen=True)

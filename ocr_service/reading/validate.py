@@ -108,11 +108,23 @@ def parse_typed(spec: FieldSpec, text: str) -> Parsed:
     return parser(text) if parser else accept(text)
 
 
+LOOKALIKE_PAIR = frozenset("0O")
+"""Digit zero and capital O: in a row of letter-and-digit boxes both recognizers read one
+for the other at full confidence (measured on 18 rendered dev codes in the generator's 8
+fonts, hybrid engine: all 7 silent errors were 0 read O or O read 0; 1/I, 5/S, 8/B came
+out right or flagged. With this flag: none silent of 144, 33 right ones flagged)."""
+
+
 def parse_boxed(spec: FieldSpec, text: str) -> Parsed:
     """A row of boxes of another charset: every character one the charset allows (a
-    whitelist, when the field has one, is what its boxes were read with)."""
+    whitelist, when the field has one, is what its boxes were read with). A 0 or O in a
+    charset holding both is flagged unless a ``pattern`` says which a position holds
+    (the pattern's own check then flags a misread)."""
     allowed = set(spec.whitelist or spec.box_chars)
-    return accept(text) if set(text) <= allowed else reject(Reason.INVALID_FORMAT)
+    if not set(text) <= allowed:
+        return reject(Reason.INVALID_FORMAT)
+    in_doubt = allowed >= LOOKALIKE_PAIR and LOOKALIKE_PAIR & set(text) and spec.pattern is None
+    return Parsed(text, Reason.AMBIGUOUS_CHARACTER) if in_doubt else accept(text)
 
 
 MIN_KANA_READING = 2

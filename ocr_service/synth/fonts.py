@@ -1,5 +1,8 @@
 """The fonts the generator writes with: "print" faces and "handwriting" faces.
 
+The ``handwriting-distorted`` style writes with every handwriting face, each character
+distorted on its own (:mod:`ocr_service.synth.distort`).
+
 Paths are those of the Debian/Ubuntu packages fonts-noto-cjk, fonts-ipafont,
 fonts-klee, fonts-seto and fonts-yozvox-yozfont. Faces that are not installed are
 skipped; a character a face lacks is written with the fallback face instead, so
@@ -16,7 +19,12 @@ from pathlib import Path
 from PIL import ImageFont
 
 NOTO = Path("/usr/share/fonts/opentype/noto")
-STYLES = ("print", "handwriting")
+DISTORTED = "handwriting-distorted"
+"""Every handwriting face, each character distorted as a hand would (synth.distort)."""
+STYLES = ("print", "handwriting", DISTORTED)
+HANDWRITING_STYLES = ("handwriting", DISTORTED)
+FACE_SETS = {"print": "print", "handwriting": "handwriting", DISTORTED: "handwriting"}
+"""The faces each style writes with."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,9 @@ def _load(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
 
 
 def available(style: str) -> tuple[Face, ...]:
-    if style not in FACES:
+    if style not in FACE_SETS:
         raise ValueError(f"font style {style!r} is not one of {', '.join(STYLES)}")
+    style = FACE_SETS[style]
     faces = tuple(f for f in FACES[style] if f.path.is_file())
     if not faces:
         # A development-machine problem, not a service error: the generator is a test tool.

@@ -22,8 +22,8 @@ from ocr_service.templates.model import CHARSETS, FieldSpec
 
 def make_amount(spec: FieldSpec, rng: random.Random, locale: str | None = None) -> str:
     """An amount for ``spec`` (its ``min``/``max`` and ``decimals``), canonical: ``6250``,
-    ``1234.5``. Without ``decimals``, yen are whole and other currencies have cents
-    two times in five."""
+    ``1234.5``. Without ``decimals``, a number without a currency (a count) and yen are
+    whole; other currencies have cents two times in five."""
     low = Decimal(str(spec.min)) if spec.min is not None else Decimal(1)
     high = Decimal(str(spec.max)) if spec.max is not None else None
     if high is None:
@@ -34,7 +34,8 @@ def make_amount(spec: FieldSpec, rng: random.Random, locale: str | None = None) 
     places = spec.decimals
     if places is None:
         yen = locale_of(locale or spec.locale).country == "JP" or spec.currency in ("¥", "円")
-        places = 0 if yen or rng.random() < 0.6 else 2
+        whole_only = yen or spec.currency is None
+        places = 0 if whole_only or rng.random() < 0.6 else 2
     cents = rng.randint(0, 10 ** min(places, 2) - 1) if places else 0
     value = Decimal(whole) + Decimal(cents) / (10 ** min(places, 2)) if places else Decimal(whole)
     if high is not None:

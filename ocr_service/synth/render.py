@@ -3,12 +3,18 @@
 Every stroke for a field is drawn into a mask the size of that field's zone (a
 little larger for check marks and signatures), so nothing written for one field
 can bleed into another. The page is BGR, like OpenCV's images.
+
+A pen with a ``hand`` (the ``handwriting-distorted`` style) writes text lines and
+boxes through :mod:`distort`; its masks are the zone grown by the zone's reach (so a
+stroke may cross the printed rule just outside), still short of any other zone. A pen
+without one draws exactly as it always has: same draws, same pixels, for the same seed.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -16,8 +22,15 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from ocr_service.synth import ink
-from ocr_service.synth.fonts import FALLBACK, Face, face_by_family, pick_face
+from ocr_service.synth import distort, ink
+from ocr_service.synth.fonts import (
+    DISTORTED,
+    FALLBACK,
+    HANDWRITING_STYLES,
+    Face,
+    face_by_family,
+    pick_face,
+)
 from ocr_service.synth.values import Value, written_form
 from ocr_service.templates.loader import LoadedTemplate
 from ocr_service.templates.model import FieldSpec, FieldType
@@ -37,17 +50,22 @@ class Pen:
     handwriting: bool
     width: int
     """Stroke width for ticks, circles and signatures."""
+    hand: distort.Hand | None = None
+    """A writer's irregularities, applied to each character; None draws the font as it is."""
 
 
 def pick_pen(font_style: str, rng: random.Random, *, font: str | None = None) -> Pen:
     face = face_by_family(font) if font else pick_face(font_style, rng)
-    handwriting = font_style == "handwriting"
+    handwriting = font_style in HANDWRITING_STYLES
     color = (
         ink.INKS[rng.choice(("black", "black", "blue", "grey"))]
         if handwriting
         else ink.INKS["black"]
     )
-    return Pen(face=face, color=color, handwriting=handwriting, width=rng.randint(3, 5))
+    width = rng.randint(3, 5)
+    # the writer's seed is read without a draw: the page's draws stay those of "handwriting"
+    hand = distort.writer(distort.writer_seed(rng)) if font_style == DISTORTED else None
+    return Pen(face=face, color=color, handwriting=handwriting, width=width, hand=hand)
 
 
 def render_filled(
@@ -67,11 +85,13 @@ def render_with_pen(
     loaded: LoadedTemplate, values: dict[str, Value], *, pen: Pen, rng: random.Random
 ) -> Page:
     page = load_reference(loaded)
-    for spec in loaded.template.fields_on(1):
+    specs = loaded.template.fields_on(1)
+    zones = [s.bbox for s in specs]
+    for spec in specs:
         value = values.get(spec.name)
         if value is None or value is False:
             continue
-        draw_field(page, spec, value, pen=pen, rng=rng, values=values)
+        draw_field(page, spec, value, pen=pen, rng=rng, values=values, zones=zones)
     return page
 
 
@@ -89,7 +109,13 @@ def draw_field(
     pen: Pen,
     rng: random.Random,
     values: dict[str, Value],
+    zones: Sequence[Sequence[int]] = (),
 ) -> None:
+    """Write ``value`` into ``spec``'s zone; ``zones`` are the page's field zones (a
+    distorting pen's strokes stay out of the others)."""
+    by_hand = None
+    if pen.hand is not None:
+        by_hand = Writer(pen.hand, distort.field_rng(pen.hand, spec.name), zones)
     if spec.type is FieldType.CHECKBOX:
         draw_check(page, spec, pen, rng)
     elif spec.type is FieldType.CHOICE:
@@ -97,10 +123,10 @@ def draw_field(
     elif spec.type is FieldType.MARK:
         draw_mark(page, spec, pen, rng, surname=_surname(values))
     elif spec.type is FieldType.BOXED:
-        draw_boxed(page, spec, str(value), pen, rng)
+        draw_boxed(page, spec, str(value), pen, rng, by_hand=by_hand)
     else:
         text = written_form(spec, str(value), rng)
-        draw_text(page, spec.bbox, text, pen, rng, multiline=spec.multiline)
+        draw_text(page, spec.bbox, text, pen, rng, multiline=spec.multiline, by_hand=by_hand)
 
 
 def _surname(values: dict[str, Value]) -> str:
@@ -108,6 +134,23 @@ def _surname(values: dict[str, Value]) -> str:
     if isinstance(name, str) and name.strip():
         return name.split()[0]
     return ""
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A distorting pen at work on one field: the hand, the field's own generator and
+    the page's zones (to keep out of)."""
+
+    hand: distort.Hand
+    rng: random.Random
+    zones: Sequence[Sequence[int]]
+
+    def canvas(self, rect: Sequence[int]) -> tuple[ink.Mask, distort.Reach]:
+        """An empty mask for ``rect`` grown by its reach, and that reach."""
+        others = [z for z in self.zones if list(z) != list(rect)]
+        r = distort.reach(rect, others)
+        shape = (rect[3] + r.top + r.bottom, rect[2] + r.left + r.right)
+        return np.zeros(shape, dtype=np.float32), r
 
 
 # ---------------------------------------------------------------- text
@@ -163,20 +206,36 @@ def draw_text(
     rng: random.Random,
     *,
     multiline: bool = False,
+    by_hand: Writer | None = None,
 ) -> None:
     x, y, w, h = bbox
     lines = wrap(text, w, h, pen) if multiline else [text]
     band = h / len(lines)
     mask = np.zeros((h, w), dtype=np.float32)
+    reach = distort.Reach()
+    if by_hand is not None:
+        mask, reach = by_hand.canvas(bbox)
     for i, line in enumerate(lines):
         glyphs, width, size = fit_line(line, w, round(band), pen, rng)
         slack = max(0.0, w - width - 4)
         left = 2 + rng.uniform(0, min(slack, w * 0.15))
         mid = band * i + band / 2 + rng.uniform(-1, 1) * max(0.0, (band - size) / 5)
+        if by_hand is not None:
+            distort.write_line(
+                mask,
+                glyphs,
+                face=pen.face,
+                origin=(left, mid),
+                zone=(reach.left, reach.top, w, h),
+                hand=by_hand.hand,
+                rng=by_hand.rng,
+                may_touch=i == len(lines) - 1,
+            )
+            continue
         for g in glyphs:
             m, ax, ay = ink.glyph(pen.face, g.ch, g.size, g.angle)
             ink.paste_max(mask, m, round(left + g.dx) - ax, round(mid + g.dy) - ay)
-    ink.blend_ink(page, mask, x, y, pen.color)
+    ink.blend_ink(page, mask, x - reach.left, y - reach.top, pen.color)
 
 
 def wrap(text: str, w: int, h: int, pen: Pen) -> list[str]:
@@ -207,7 +266,15 @@ def wrap_words(words: list[str], step: int) -> list[str]:
     return lines
 
 
-def draw_boxed(page: Page, spec: FieldSpec, value: str, pen: Pen, rng: random.Random) -> None:
+def draw_boxed(
+    page: Page,
+    spec: FieldSpec,
+    value: str,
+    pen: Pen,
+    rng: random.Random,
+    *,
+    by_hand: Writer | None = None,
+) -> None:
     """One character per box, centred on its ink (with a hand's wobble when handwritten)."""
     base = rng.uniform(0.6, 0.8)
     for ch, (x, y, w, h) in zip(value, spec.boxes, strict=False):
@@ -217,6 +284,22 @@ def draw_boxed(page: Page, spec: FieldSpec, value: str, pen: Pen, rng: random.Ra
         m = ink.crop_to_ink(ink.glyph(pen.face, ch, size, angle)[0])
         cx = w / 2 + rng.uniform(-wobble, wobble) * w
         cy = h / 2 + rng.uniform(-wobble, wobble) * h
+        if by_hand is not None:
+            box = [x, y, w, h]
+            with_boxes = Writer(by_hand.hand, by_hand.rng, [*by_hand.zones, *spec.boxes])
+            canvas, r = with_boxes.canvas(box)
+            distort.write_box(
+                canvas,
+                m,
+                size=size,
+                weight_px=distort.pen_weight(by_hand.hand, round(h * base)),
+                centre=(cx, cy),
+                box=(r.left, r.top, w, h),
+                hand=by_hand.hand,
+                rng=by_hand.rng,
+            )
+            ink.blend_ink(page, canvas, x - r.left, y - r.top, pen.color)
+            continue
         mask = np.zeros((h, w), dtype=np.float32)
         ink.paste_max(mask, m, round(cx - m.shape[1] / 2), round(cy - m.shape[0] / 2))
         ink.blend_ink(page, mask, x, y, pen.color)

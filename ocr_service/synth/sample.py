@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from ocr_service.reading.normalize import normalize_for
 from ocr_service.synth.degrade import degrade
+from ocr_service.synth.fonts import DISTORTED
 from ocr_service.synth.locales import generate_local_values
 from ocr_service.synth.render import pick_pen, render_with_pen
 from ocr_service.synth.values import Value, generate_values
@@ -22,6 +23,9 @@ from ocr_service.templates.loader import LoadedTemplate
 from ocr_service.templates.model import FieldType, Template
 
 FONT_STYLES = ("print", "handwriting")
+"""The styles ``mixed`` chooses from (kept to these two: the same seed gives the same page)."""
+ALL_FONT_STYLES = (*FONT_STYLES, DISTORTED)
+"""Every style :func:`generate` accepts besides ``mixed``."""
 
 
 @dataclass
@@ -32,7 +36,7 @@ class Sample:
     """Field name -> expected value in the reading contract's format."""
     template_id: str
     font_style: str
-    """``print`` or ``handwriting``."""
+    """``print``, ``handwriting`` or ``handwriting-distorted``."""
     font: str
     """The font family the fields were written in."""
     degradation: dict[str, float | str | bool]
@@ -60,11 +64,15 @@ def generate(
     """One filled, degraded page of ``loaded``; the same seed always gives the same sample.
 
     ``font_style`` may also be ``mixed``: print or handwriting, chosen by the seed.
+    ``handwriting-distorted`` writes the same page as ``handwriting`` (values, faces,
+    layout, degradation) with each character distorted as a hand would.
     """
     rng = random.Random(seed)
     style = rng.choice(FONT_STYLES) if font_style == "mixed" else font_style
-    if style not in FONT_STYLES:
-        raise ValueError(f"font style {font_style!r} is not print, handwriting or mixed")
+    if style not in ALL_FONT_STYLES:
+        raise ValueError(
+            f"font style {font_style!r} is not one of {', '.join(ALL_FONT_STYLES)} or mixed"
+        )
     written = values_for(loaded.template, rng)
     pen = pick_pen(style, rng)
     clean = render_with_pen(loaded, written, pen=pen, rng=rng)

@@ -420,6 +420,9 @@ def _boxed(spec: FieldSpec, rng: random.Random) -> str:
 
 
 def _number(spec: FieldSpec, rng: random.Random) -> str:
+    if spec.type is FieldType.DIGITS and spec.min_length:  # a code: leading zeros kept
+        longest = max(spec.min_length, spec.max_length or spec.min_length)
+        return _digits(rng, rng.randint(spec.min_length, longest))
     low = int(spec.min) if spec.min is not None else 0
     high = int(spec.max) if spec.max is not None else 10 ** (spec.max_length or 4) - 1
     return str(rng.randint(low, high))

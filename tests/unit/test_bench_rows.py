@@ -104,7 +104,8 @@ def test_rows_of_a_summary_carry_their_set_for_the_targets() -> None:
     assert template_stats(s)[("w9", "handwriting")]["silent"] == 1
     loto = loto_stats(s)
     assert loto[("all templates", "all")]["fields"] == 5
-    assert loto[("all of not_designed", "print")]["fields"] == 2
+    assert loto[("all of forms we did not design", "print")]["fields"] == 2
+    assert list(s["loto"]["templates"]) == ["w9", "de_kindergeld", "uk_n285"]
 
 
 def test_side_by_side_has_one_column_per_run_and_marks_misses() -> None:

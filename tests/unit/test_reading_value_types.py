@@ -3,6 +3,7 @@ template ``locale`` defaults (issue 16, part 3)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from ocr_service.reading.reasons import Reason
 from ocr_service.reading.times import parse_time
 from ocr_service.reading.validate import check_value
 from ocr_service.review.texts import REASON_TEXT
-from ocr_service.templates.model import FieldSpec, Template
+from ocr_service.templates.model import FieldSpec, FieldType, Template
 
 AMBIGUOUS = Reason.AMBIGUOUS_SEPARATOR
 LOOKALIKE = Reason.CURRENCY_LOOKALIKE
@@ -455,6 +456,18 @@ def test_boxed_charsets() -> None:
     assert check_value(digits, "12-34").value == "1234"
 
 
+def test_zero_and_o_in_letter_boxes_are_flagged_without_a_pattern() -> None:
+    boxes = {"type": "boxed", "boxes": [[0, 0, 10, 10]], "charset": "alnum"}
+    assert check_value(spec(**boxes), "FNLMYTBXO").reasons == ["ambiguous_character"]
+    assert check_value(spec(**boxes), "AB1034567").reasons == ["ambiguous_character"]
+    assert check_value(spec(**boxes), "AB1234567").reasons == []
+    passport = spec(**boxes, pattern="^[A-Z]{2}[0-9]{7}$")
+    assert check_value(passport, "AB1034567").reasons == []
+    assert check_value(passport, "AB1O34567").reasons == ["pattern_mismatch"]
+    latin = spec(type="boxed", boxes=[[0, 0, 10, 10]], charset="latin")
+    assert check_value(latin, "OTTO").reasons == []  # no 0 among its characters
+
+
 def test_whitelists_for_new_options() -> None:
     assert "$" in (whitelist_for(spec(type="number", currency="$")) or "")
     assert "€" not in (whitelist_for(spec(type="number", currency="$")) or "")
@@ -470,3 +483,12 @@ def test_whitelists_for_new_options() -> None:
 
 def test_every_reason_has_a_review_text() -> None:
     assert set(Reason) <= set(REASON_TEXT)
+
+
+def test_readme_table_documents_every_type() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| `")}
+    documented = {t.strip("` ") for row in rows for t in row.split(",")}
+    assert {t.value for t in FieldType} <= documented
+    for key in ("boxes", "charset", "locale", "country", "decimal", "currency", "decimals"):
+        assert f"`{key}" in readme

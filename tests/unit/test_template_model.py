@@ -122,3 +122,23 @@ def test_contract_shape(tmp_path: Path) -> None:
     assert Path(c["pages"][0]["image"]).is_absolute()
     assert c["fields"][1]["options"][0] == {"value": "male", "bbox": [12, 102, 50, 30]}
     assert "options" not in c["fields"][0]
+
+
+def test_value_type_keys_are_refused_naming_the_field_and_what_to_write(tmp_path: Path) -> None:
+    folder = _write(tmp_path, [_field(name="amount", type="text", currency="$")])
+    with pytest.raises(TemplateInvalid, match=r"field 'amount'.*currency applies to number"):
+        load_template(folder)
+
+
+def test_unknown_locale_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    folder = _write(tmp_path, [_field()], locale="de-AT")
+    with pytest.raises(TemplateInvalid, match=r"locale.*'de-DE'"):
+        load_template(folder)
+
+
+def test_locale_loads_and_fills_field_defaults(tmp_path: Path) -> None:
+    fields = [_field(name="amount", type="number"), _field(name="d", type="date")]
+    loaded = load_template(_write(tmp_path, fields, locale="fr-FR"))
+    amount, day = loaded.template.fields
+    assert (amount.decimal_mark, day.date_order, day.language.value) == (",", "dmy", "eng")
+    assert loaded.template.contract(loaded.folder)["locale"] == "fr-FR"
