@@ -250,6 +250,12 @@ def test_a_reading_read_without_its_space_gets_it_from_the_name() -> None:
     check_document(Template.model_validate(TEMPLATE), results)
     assert results["furigana"].value == "イシイ ユミコ"
     assert results["furigana"].reasons == []
+    results = {"name": result("鈴木桃子"), "furigana": result("ス ズ キ モ モ コ")}
+    check_document(Template.model_validate(TEMPLATE), results)
+    assert results["furigana"].value == "スズキ モモコ"  # spaces between every kana
     results = {"name": result("石井由美子"), "furigana": result("イシイ ユミコ")}
     check_document(Template.model_validate(TEMPLATE), results)
     assert results["furigana"].value == "イシイ ユミコ"
+    results = {"name": result("㐂㐂"), "furigana": result("イシイユミコ")}
+    check_document(Template.model_validate(TEMPLATE), results)
+    assert results["furigana"].value == "イシイユミコ"  # nothing says where the space goes
