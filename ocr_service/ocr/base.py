@@ -45,6 +45,11 @@ class OcrSettings:
     """Page-segmentation mode: 7 one line, 6 a block, 8 one word, 10 one character."""
     whitelist: str | None = None
     recognizer: Recognizer = Recognizer.TESSERACT
+    letters: str = ""
+    """Letters of the field's language that the line recognizer reads at full weight
+    without a whitelist (the accented letters of a German, French, Spanish, Italian or
+    Portuguese form: see :data:`ocr_service.templates.locales.ACCENTED_LETTERS`); other
+    engines ignore it."""
 
 
 NO_RUNNER_UP: tuple[str, float] = ("", 0.0)

@@ -188,16 +188,19 @@ class PpOcrLineEngine:
         today's Japanese the new form is far likelier; a clearly written old form still
         wins. Other languages (English) keep Latin text: ASCII, with accented letters and
         typographic punctuation down-weighted to :data:`LATIN_EXTRA_WEIGHT` (see
-        latin_weight).
+        latin_weight), except the accented letters of the field's language
+        (``settings.letters``: a German, French, Spanish, Italian or Portuguese form),
+        which keep full weight.
         """
         script = "jpn" if "jpn" in settings.language else "latin"
-        shaping = prior_rules(settings.whitelist, script)
-        key = f"{settings.whitelist or script}|{','.join(shaping)}"
+        shaping = prior_rules(settings.whitelist, script, settings.letters)
+        letters = settings.letters if LOCALE_LETTERS_RULE & shaping else ""
+        key = f"{settings.whitelist or script}|{letters}|{','.join(sorted(shaping))}"
         with self._lock:
             prior = self._priors.get(key)
             if prior is None:
                 classes = self.classes
-                weights = class_weights(classes, settings.whitelist, script, shaping)
+                weights = class_weights(classes, settings.whitelist, script, shaping, letters)
                 folds = lookalike_folds(classes, settings.whitelist)
                 if "ocr.letter_lookalikes" not in shaping:
                     folds = []
@@ -335,16 +338,26 @@ def split_lines(image: GrayImage) -> list[GrayImage]:
 
 
 FOLD_RULE = frozenset({"ocr.letter_lookalikes"})
+LOCALE_LETTERS_RULE = frozenset({"ocr.locale_letters"})
 ALL_PRIOR_RULES = frozenset(
-    {"ocr.japanese_charset", "ocr.old_forms", "ocr.latin_prior", "ocr.letter_lookalikes"}
+    {
+        "ocr.japanese_charset",
+        "ocr.old_forms",
+        "ocr.latin_prior",
+        "ocr.letter_lookalikes",
+        "ocr.locale_letters",
+    }
 )
 
 
-def prior_rules(whitelist: str | None, script: str) -> frozenset[str]:
-    """The reading rules that shape a prior for this whitelist and script, of those
-    switched on here (see :mod:`ocr_service.reading.rules`)."""
+def prior_rules(whitelist: str | None, script: str, letters: str = "") -> frozenset[str]:
+    """The reading rules that shape a prior for this whitelist and script (and the
+    accented ``letters`` of the field's language), of those switched on here (see
+    :mod:`ocr_service.reading.rules`)."""
     if whitelist:
         candidates = FOLD_RULE
+    elif script == "latin" and letters:
+        candidates = frozenset({"ocr.latin_prior"}) | LOCALE_LETTERS_RULE
     elif script == "latin":
         candidates = frozenset({"ocr.latin_prior"})
     else:
@@ -357,8 +370,10 @@ def class_weights(
     whitelist: str | None,
     script: str = "jpn",
     shaping: frozenset[str] = ALL_PRIOR_RULES,
+    letters: str = "",
 ) -> FloatArray:
-    """Per-class prior weights; ``shaping``: the prior rules switched on (all by default)."""
+    """Per-class prior weights; ``shaping``: the prior rules switched on (all by default);
+    ``letters``: accented letters kept at full weight in Latin text (ocr.locale_letters)."""
     if whitelist:
         keep = set(whitelist)
         return np.array(
@@ -366,8 +381,12 @@ def class_weights(
         )
     if script == "latin":
         latin = "ocr.latin_prior" in shaping
+        kept = set(letters) if "ocr.locale_letters" in shaping else set()
         return np.array(
-            [1.0 if i == 0 or not latin else latin_weight(c) for i, c in enumerate(classes)],
+            [
+                1.0 if i == 0 or not latin or c in kept else latin_weight(c)
+                for i, c in enumerate(classes)
+            ],
             dtype=np.float32,
         )
     jis, old = "ocr.japanese_charset" in shaping, "ocr.old_forms" in shaping

@@ -20,8 +20,10 @@ from ocr_service.ocr.base import (
     reads_lines,
 )
 from ocr_service.reading import rules
+from ocr_service.reading.accents import unsure_accent
 from ocr_service.reading.confidence import (
     BLANK_CONFIDENCE,
+    DISAGREEMENT_CAP,
     SECOND_READING_BELOW,
     clamp,
     combine,
@@ -118,6 +120,10 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
     reasons = list(checked.reasons)
     if agreement is False:
         reasons.append(Reason.READINGS_DISAGREE)
+    letters = line_letters(spec, engine)
+    if rules.check("arbitration.unsure_accent", unsure_accent(chosen.ocr, letters)):
+        confidence = min(confidence, DISAGREEMENT_CAP)
+        reasons.append(Reason.UNSURE_ACCENT)
     kana_field = spec.type is FieldType.KANA
     if japanese_words(spec) and rules.check(
         CONFUSABLE_RULE, near_confusion(chosen.ocr, kana_field=kana_field)
@@ -170,6 +176,14 @@ def read_line(
         return first, False
     third = Reading.take(spec, engine, alternate, line_settings(spec))
     return settle(first, check, third)
+
+
+def line_letters(spec: FieldSpec, engine: OcrEngine) -> str:
+    """The accented letters the line recognizer read this field with ("" when it did not
+    read it, or the field's language has none)."""
+    if not (reads_lines(engine) and reads_as_line(spec)):
+        return ""
+    return line_settings(spec).letters
 
 
 def japanese_words(spec: FieldSpec) -> bool:

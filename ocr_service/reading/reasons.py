@@ -38,6 +38,9 @@ class Reason(StrEnum):
     UNUSUAL_NAME_READING = "unusual_name_reading"
     """A name reading no name in the lexicon has, or a rare one beside a common one."""
     NAME_READING_MISMATCH = "name_reading_mismatch"
+    UNSURE_ACCENT = "unsure_accent"
+    """A letter of a German, French, Spanish, Italian or Portuguese form was nearly read
+    with another accent or none (o/ö, e/é), which Tesseract eng cannot check."""
     """The furigana is not a known reading of the name it belongs to (both flagged)."""
 
 

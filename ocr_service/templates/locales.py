@@ -59,6 +59,23 @@ LOCALES: dict[str, Locale] = {
 }
 
 
+ACCENTED_LETTERS: dict[str, str] = {
+    "de": "äöüßÄÖÜ",
+    "fr": "éèêëàâçîïôûùüÿœæÉÈÊËÀÂÇÎÏÔÛÙÜŸŒÆ",
+    "es": "áéíóúñüÁÉÍÓÚÑÜ¿¡",
+    "it": "àèéìíòóùúÀÈÉÌÍÒÓÙÚ",
+    "pt": "ãõáéíóúâêôçàÃÕÁÉÍÓÚÂÊÔÇÀ",
+}
+"""Per language (``Locale.language``), the accented letters its words are written with:
+read by the line recognizer as freely as ASCII on a form of that locale (English and
+Japanese forms have none)."""
+
+
+def accented_letters(name: str | None) -> str:
+    """The accented letters of the locale ``name``'s language ("" for ja-JP, English)."""
+    return ACCENTED_LETTERS.get(locale_of(name).language, "")
+
+
 def locale_of(name: str | None) -> Locale:
     """The locale named ``name``; ``ja-JP`` for None."""
     return LOCALES[name or DEFAULT_LOCALE]

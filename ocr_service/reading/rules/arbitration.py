@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ocr_service.reading.reasons import Reason
 from ocr_service.reading.rules.registry import (
+    ALL,
     EN_TEXT,
     JA_TEXT,
     Evidence,
@@ -17,6 +18,17 @@ RUN = "ocr_service.reading.rules.runners"
 READ_LINE = "ocr_service.reading.readers:read_line"
 
 RULES = (
+    Rule(
+        id="arbitration.unsure_accent",
+        stage=Stage.ARBITRATION,
+        profiles=ALL,
+        implementation="ocr_service.reading.accents:unsure_accent",
+        summary="A German, French, Spanish, Italian or Portuguese line whose letter had "
+        "the same letter with another accent or none as runner-up at 0.05+ (o/ö, e/é) is "
+        "flagged: Tesseract eng cannot check an accent.",
+        flag=Reason.UNSURE_ACCENT,
+        evidence=(Evidence("development pages, seeds 555 and 808", "pending", ()),),
+    ),
     Rule(
         id="arbitration.digit_majority",
         stage=Stage.ARBITRATION,

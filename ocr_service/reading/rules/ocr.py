@@ -49,6 +49,17 @@ RULES = (
         evidence=(Evidence("generator, W-9 pages", "no count in the commit", ("c336676",)),),
     ),
     Rule(
+        id="ocr.locale_letters",
+        stage=Stage.OCR,
+        profiles=ALL,
+        implementation=f"{PPOCR}:class_weights#locale_letters",
+        summary="Latin lines of a German, French, Spanish, Italian or Portuguese form read "
+        "their language's accented letters (ä ß é ç ñ ã ...) at full weight, not 0.05.",
+        flag=None,
+        unflagged=ARBITRATED,
+        evidence=(Evidence("development pages, seeds 555 and 808", "pending", ()),),
+    ),
+    Rule(
         id="ocr.letter_lookalikes",
         stage=Stage.OCR,
         profiles=ALL,
