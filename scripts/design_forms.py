@@ -304,7 +304,17 @@ def _row_move(s: Sheet, y: int) -> int:
 def _row_furigana(s: Sheet, y: int) -> int:
     h = 70
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "フリガナ")
-    s.add(spec("furigana", "フリガナ", writing_area(r), "kana", kana="katakana", required=True))
+    s.add(
+        spec(
+            "furigana",
+            "フリガナ",
+            writing_area(r),
+            "kana",
+            kana="katakana",
+            required=True,
+            reading_of="name",
+        )
+    )
     return y + h
 
 
@@ -521,7 +531,17 @@ def _section_title(s: Sheet, y: int, title: str) -> int:
 def _k_furigana(s: Sheet, y: int) -> int:
     h = 70
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "フリガナ")
-    s.add(spec("furigana", "フリガナ", writing_area(r), "kana", kana="katakana", required=True))
+    s.add(
+        spec(
+            "furigana",
+            "フリガナ",
+            writing_area(r),
+            "kana",
+            kana="katakana",
+            required=True,
+            reading_of="name",
+        )
+    )
     return y + h
 
 
@@ -657,7 +677,16 @@ def _k_account_number(s: Sheet, y: int) -> int:
 def _k_holder(s: Sheet, y: int) -> int:
     h = 90
     r = _label_and_cell(s, LEFT, RIGHT, y, h, "口座名義（カナ）", size=22)
-    s.add(spec("account_holder_kana", "口座名義（カナ）", writing_area(r), "kana", kana="katakana"))
+    s.add(
+        spec(
+            "account_holder_kana",
+            "口座名義（カナ）",
+            writing_area(r),
+            "kana",
+            kana="katakana",
+            reading_of="name",  # the account holder is the applicant (synth/values.py)
+        )
+    )
     return y + h
 
 

@@ -45,11 +45,20 @@ class OcrSettings:
     recognizer: Recognizer = Recognizer.TESSERACT
 
 
+NO_RUNNER_UP: tuple[str, float] = ("", 0.0)
+"""No alternative to a character."""
+
+
 @dataclass(frozen=True)
 class OcrResult:
     text: str
     char_confidences: tuple[float, ...] = field(default=())
     """One confidence in [0, 1] per character of ``text`` (whitespace included)."""
+    runners_up: tuple[tuple[str, float], ...] = field(default=())
+    """Per character of ``text``, the engine's second most likely character there and its
+    probability (``("", 0.0)`` where it has none, such as a space); empty when the
+    engine gives no alternatives (Tesseract). The line recognizer fills it (see
+    :func:`ocr_service.ocr.ppocr.runners_up`)."""
 
     @property
     def mean_confidence(self) -> float:
@@ -60,6 +69,12 @@ class OcrResult:
     @property
     def min_confidence(self) -> float:
         return min(self.char_confidences, default=0.0)
+
+    def runner_up(self, index: int) -> tuple[str, float]:
+        """The alternative to character ``index``, or ``("", 0.0)`` when there is none."""
+        if 0 <= index < len(self.runners_up):
+            return self.runners_up[index]
+        return NO_RUNNER_UP
 
 
 EMPTY = OcrResult(text="", char_confidences=())

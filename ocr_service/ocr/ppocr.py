@@ -23,6 +23,10 @@ so that they win only when clearly written (see :meth:`PpOcrLineEngine.prior`).
 
 A block (``psm`` 6, a multi-line field) is cut into lines at blank rows, and each
 line read alone.
+
+Each character also carries its runner-up: the likeliest other class at the frames it
+was read at, with its probability (``OcrResult.runners_up``), so a reader can tell a
+clear か from one that was nearly が.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from ocr_service.errors import OcrEngineError
 from ocr_service.ocr.base import (
     DARK_LEVEL,
     EMPTY,
+    NO_RUNNER_UP,
     PSM_BLOCK,
     GrayImage,
     OcrResult,
@@ -222,11 +227,14 @@ class PpOcrLineEngine:
         readings = [r for r in readings if r.text]
         text = "\n".join(r.text for r in readings)
         confidences: list[float] = []
+        alternatives: list[tuple[str, float]] = []
         for n, r in enumerate(readings):
             if n:
                 confidences.append(min(r.char_confidences, default=0.0))
+                alternatives.append(NO_RUNNER_UP)
             confidences.extend(r.char_confidences)
-        return OcrResult(text, tuple(confidences))
+            alternatives.extend(r.runners_up)
+        return OcrResult(text, tuple(confidences), tuple(alternatives))
 
     def read_line(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         if is_blank(image):
@@ -249,7 +257,8 @@ class PpOcrLineEngine:
             chars = unspaced
         chars = mark_uncovered_ink(image, chars, probs.shape[0])
         gaps = gap_widths(image, chars, probs.shape[0])
-        return with_spaces(chars, gaps, latin="jpn" not in settings.language)
+        alternatives = runners_up(probs, prior.classes, chars)
+        return with_spaces(chars, gaps, latin="jpn" not in settings.language, runners=alternatives)
 
 
 @dataclass(frozen=True)
@@ -449,6 +458,29 @@ def decode(probs: FloatArray, classes: list[str]) -> Decoded:
     return out
 
 
+RunnersUp = dict[int, tuple[str, float]]
+"""A decoded character's first frame → its runner-up (character, probability)."""
+
+
+def runners_up(probs: FloatArray, classes: list[str], chars: Decoded) -> RunnersUp:
+    """For each decoded character, the likeliest other class at the frames it was read
+    at (the blank and the character itself left out), with its probability there.
+
+    Greedy decoding keeps only the best class per frame; the runner-up is how close the
+    reading came to another character (か at 0.55 with が at 0.43), which a reader can
+    weigh when the two are easily confused by hand (see
+    :mod:`ocr_service.reading.kana`)."""
+    out: RunnersUp = {}
+    for _, _, start, end in chars:
+        window = np.array(probs[start : end + 1], dtype=np.float32)
+        best = int(window[0].argmax())
+        window[:, [0, best]] = 0.0
+        frame, column = np.unravel_index(int(window.argmax()), window.shape)
+        probability = float(window[frame, column])
+        out[start] = (classes[int(column)], probability) if probability > 0 else NO_RUNNER_UP
+    return out
+
+
 def mark_uncovered_ink(image: GrayImage, chars: Decoded, frames: int) -> Decoded:
     """Lower the edge confidence when ink lies well beyond the first or last character.
 
@@ -502,7 +534,13 @@ def between_digits(chars: Decoded, i: int) -> bool:
     return 0 < i < len(chars) - 1 and chars[i - 1][0].isdigit() and chars[i + 1][0].isdigit()
 
 
-def with_spaces(chars: Decoded, gaps: list[float], *, latin: bool = False) -> OcrResult:
+def with_spaces(
+    chars: Decoded,
+    gaps: list[float],
+    *,
+    latin: bool = False,
+    runners: RunnersUp | None = None,
+) -> OcrResult:
     """Text with a space at every wide ink gap; a dash standing alone in a gap is a space
     (a speck or the form's residue between two words, never a long-vowel mark).
 
@@ -513,19 +551,22 @@ def with_spaces(chars: Decoded, gaps: list[float], *, latin: bool = False) -> Oc
     whose letters were right, a space wherever a gap was 0.6 line heights wide split 20
     correctly spaced readings and mended none, and a hyphen alone in a wide gap taken
     for a space broke 3 (Brown-Adams, 41190-441).
+
+    ``runners``: each character's runner-up by first frame (see :func:`runners_up`),
+    carried into the result; a space has none.
     """
     wide = None if latin or not rules.active("ocr.japanese_gap_spaces") else SPACE_GAP
     spurious = rules.active("ocr.latin_space_gap")
     dashes = not latin and rules.active("ocr.lone_dash_space")
-    kept: list[tuple[str, float]] = []
-    for i, (char, conf, _, _) in enumerate(chars):
+    kept: list[tuple[str, float, tuple[str, float]]] = []
+    for i, (char, conf, start, _) in enumerate(chars):
         before = gaps[i - 1] if i > 0 else 0.0
         after = gaps[i] if i < len(gaps) else 0.0
         if char == " ":
             if not kept or kept[-1][0] == " ":
                 continue
             if not spurious or max(before, after) >= LATIN_SPURIOUS_GAP:
-                kept.append((" ", conf))
+                kept.append((" ", conf, NO_RUNNER_UP))
             else:
                 rules.fired("ocr.latin_space_gap")
             continue
@@ -536,14 +577,16 @@ def with_spaces(chars: Decoded, gaps: list[float], *, latin: bool = False) -> Oc
             and not between_digits(chars, i)  # 下津木5-19-9: an address number's hyphen
         ):
             rules.fired("ocr.lone_dash_space")
-            kept.append((" ", conf))
+            kept.append((" ", conf, NO_RUNNER_UP))
             continue
         if wide is not None and before >= wide and kept and kept[-1][0] != " ":
             rules.fired("ocr.japanese_gap_spaces")
-            kept.append((" ", min(conf, kept[-1][1])))
-        kept.append((char, conf))
+            kept.append((" ", min(conf, kept[-1][1]), NO_RUNNER_UP))
+        runner = runners.get(start, NO_RUNNER_UP) if runners is not None else NO_RUNNER_UP
+        kept.append((char, conf, runner))
     while kept and kept[-1][0] == " ":  # never leading: a space follows a kept character
         kept.pop()
-    text = "".join(c for c, _ in kept)
-    confidences = tuple(p for _, p in kept)
-    return OcrResult(text, confidences)
+    text = "".join(c for c, _, _ in kept)
+    confidences = tuple(p for _, p, _ in kept)
+    alternatives = tuple(r for _, _, r in kept) if runners is not None else ()
+    return OcrResult(text, confidences, alternatives)

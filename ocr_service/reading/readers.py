@@ -31,6 +31,7 @@ from ocr_service.reading.confidence import (
 )
 from ocr_service.reading.document import check_document
 from ocr_service.reading.english import tesseract_spelling_wins
+from ocr_service.reading.kana import CONFUSION_CAP, near_confusion
 from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
 from ocr_service.reading.page import PageImages, crop, shrink
 from ocr_service.reading.prepare import (
@@ -52,6 +53,7 @@ from ocr_service.reading.profiles import (
     second_settings,
 )
 from ocr_service.reading.reasons import Reason
+from ocr_service.reading.rules.kana import CONFUSABLE as CONFUSABLE_RULE
 from ocr_service.reading.spaces import respace
 from ocr_service.reading.validate import Checked, check_value, is_digit_boxes
 from ocr_service.results import FieldResult
@@ -115,6 +117,12 @@ def read_text_like(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> Fiel
     reasons = list(checked.reasons)
     if agreement is False:
         reasons.append(Reason.READINGS_DISAGREE)
+    kana_field = spec.type is FieldType.KANA
+    if japanese_words(spec) and rules.check(
+        CONFUSABLE_RULE, near_confusion(chosen.ocr, kana_field=kana_field)
+    ):
+        confidence = min(confidence, CONFUSION_CAP)
+        reasons.append(Reason.CONFUSABLE_KANA)
     raw = chosen.ocr.text
     return make_result(spec, checked.value, raw, confidence, reasons, checked.suggestion)
 
@@ -161,6 +169,12 @@ def read_line(
         return first, False
     third = Reading.take(spec, engine, alternate, line_settings(spec))
     return settle(first, check, third)
+
+
+def japanese_words(spec: FieldSpec) -> bool:
+    """Kana fields and Japanese text: where a hand-alike kana changes the value (see
+    :func:`~ocr_service.reading.kana.near_confusion`)."""
+    return spec.type in (FieldType.TEXT, FieldType.KANA) and spec.language is not Language.ENG
 
 
 def tesseract_spelled_better(line: Reading, tesseract: Reading) -> bool:

@@ -33,6 +33,12 @@ class Reason(StrEnum):
     CURRENCY_LOOKALIKE = "currency_lookalike"
     """An amount read without its declared ``$`` starts with a digit that looks like it
     (a printed $0 read 50)."""
+    CONFUSABLE_KANA = "confusable_kana"
+    """A kana was nearly read as a hand-alike (か/が, シ/ツ): see reading/kana.py."""
+    UNUSUAL_NAME_READING = "unusual_name_reading"
+    """A name reading no name in the lexicon has, or a rare one beside a common one."""
+    NAME_READING_MISMATCH = "name_reading_mismatch"
+    """The furigana is not a known reading of the name it belongs to (both flagged)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ REASON_TEXT: dict[str, str] = {
     Reason.AMBIGUOUS_SEPARATOR: "区切り記号が桁区切りか小数点か判別できない（例: 6,250）",
     Reason.AMBIGUOUS_CHARACTER: "0（ゼロ）とO（オー）の区別がつかない（書式の指定なし）",
     Reason.CURRENCY_LOOKALIKE: "先頭の数字が通貨記号の読み誤りの疑い（例: $0 → 50）",
+    Reason.CONFUSABLE_KANA: "紛らわしい仮名がある（か/が、シ/ツ など）",
+    Reason.UNUSUAL_NAME_READING: "氏名の読みとして珍しい（読み誤りの疑い）",
+    Reason.NAME_READING_MISMATCH: "フリガナが氏名の読みと一致しない",
 }
 
 

@@ -172,6 +172,9 @@ class FieldSpec(Strict):
     miss of a common mail provider's."""
     address_field: str | None = None
     """For postal_code fields: the address field whose start must match the code."""
+    reading_of: str | None = None
+    """For kana fields: the (text) name field this field is the reading of (フリガナ of
+    氏名); the two are checked against each other (see reading/kana.py)."""
     content: Content | None = None
     """What the field holds (a surname, a street, an amount...): the synthetic generator
     writes a plausible value of that kind in the template's language. See :data:`Content`."""
@@ -318,6 +321,8 @@ class FieldSpec(Strict):
             raise ValueError("check_digit applies to digits or boxed fields only")
         if self.address_field and self.type is not FieldType.POSTAL_CODE:
             raise ValueError("address_field applies to postal_code fields only")
+        if self.reading_of and self.type is not FieldType.KANA:
+            raise ValueError("reading_of applies to kana fields only")
         if self.address_field and self.country_code != "JP":
             raise ValueError(
                 "address_field checks Japanese postal codes against the address; "
@@ -438,7 +443,19 @@ class Template(Strict):
         for f in self.fields:
             if f.address_field and f.address_field not in seen:
                 raise ValueError(f"field {f.name!r}: address_field {f.address_field!r} is unknown")
+            if f.reading_of is not None:
+                self._check_reading_of(f)
         return self
+
+    def _check_reading_of(self, spec: FieldSpec) -> None:
+        target = next((f for f in self.fields if f.name == spec.reading_of), None)
+        if target is None:
+            raise ValueError(f"field {spec.name!r}: reading_of {spec.reading_of!r} is unknown")
+        if target.type is not FieldType.TEXT:
+            raise ValueError(
+                f"field {spec.name!r}: reading_of {spec.reading_of!r} must be a text field,"
+                f" not {target.type.value}"
+            )
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:

@@ -39,7 +39,15 @@ Canonical forms (NFKC, collapsed whitespace, one kana script, a phone or date in
 canonical layout) are the output contract, not heuristics, and are not in the table.
 """
 
-from ocr_service.reading.rules import arbitration, normalize, ocr, prepare, value, vocabulary
+from ocr_service.reading.rules import (
+    arbitration,
+    kana,
+    normalize,
+    ocr,
+    prepare,
+    value,
+    vocabulary,
+)
 from ocr_service.reading.rules.profiles import profile_of
 from ocr_service.reading.rules.registry import (
     ALL,
@@ -66,7 +74,7 @@ from ocr_service.reading.rules.registry import (
     switched_off,
 )
 
-for _table in (prepare, ocr, normalize, value, vocabulary, arbitration):
+for _table in (prepare, ocr, normalize, value, vocabulary, arbitration, kana):
     register(*_table.RULES)
 
 __all__ = [
