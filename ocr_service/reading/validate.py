@@ -56,6 +56,9 @@ DIGITS = "0123456789"
 
 FLAG_ONLY = frozenset({Reason.VOCABULARY_CORRECTED, Reason.LOW_CONFIDENCE})
 """Reasons that flag a field whose value is still a valid reading."""
+READING_DOUBTS = frozenset({Reason.CURRENCY_LOOKALIKE, Reason.AMBIGUOUS_CHARACTER})
+"""Reasons that doubt how a recognizer read a value (a $ read 5, a 0 read O), not the
+value itself: a value a person types is not doubted for them (see review.values)."""
 
 
 @dataclass
@@ -251,6 +254,8 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
     }[spec.vocabulary]
     rule_id = VOCABULARY_RULES.get(spec.vocabulary)
     suggestion = correct(checked.value) if rule_id is None or rules.active(rule_id) else None
+    if suggestion is not None and rule_id is not None:
+        rules.fired(rule_id)  # a correction, or the registry's spelling (below)
     in_doubt = spec.vocabulary == "municipality" and suggestion is None
     if rules.check("vocabulary.unknown_town", in_doubt and town_in_doubt(checked.value)):
         checked.reasons.append(Reason.UNKNOWN_TOWN)
@@ -260,8 +265,6 @@ def apply_vocabulary(spec: FieldSpec, checked: Checked) -> None:
             checked.value = suggestion  # the registry's spelling (ケ for ヶ): not a correction
         return
     if suggestion is not None and suggestion != checked.value:
-        if rule_id is not None:
-            rules.fired(rule_id)
         # the corrected value is used, recorded as such (raw_text keeps what was read,
         # ``suggestion`` what it became) and flagged: never silently trusted
         checked.value = suggestion

@@ -66,6 +66,28 @@ BASELINE_DRIFT = 0.12
 """Most the baseline climbs or falls across a whole line, share of the font size."""
 
 
+SMALL_FORMS = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+LARGE_FORMS = "あいうえおつやゆよわかけアイウエオツヤユヨワカケ"
+"""Kana whose small form differs from them in size alone (ウ/ゥ, ツ/ッ, ...)."""
+LOWER_LIKE_UPPER = "cosuvwxzkp"
+"""Latin letters whose lower case is their capital made smaller (c/C, o/O, ...)."""
+SIZE_TOLERANCE = (0.97, 1.1)
+"""Scale kept for a character whose size tells it from another (a large ウ or a C): a
+hand may write it a little larger, never small enough to pass for ゥ or c."""
+
+
+def scale_range(ch: str, drawn: float) -> tuple[float, float]:
+    """The affine scale range for ``ch``, drawn by the layout at ``drawn`` times the line's
+    size: a character told from another by its size alone (ウ/ゥ, C/c) keeps its side of
+    the line, so the truth stays what a person would read."""
+    lo, hi = SCALE_RANGE
+    if ch in LARGE_FORMS or (ch.isupper() and ch.lower() in LOWER_LIKE_UPPER):
+        lo, hi = SIZE_TOLERANCE[0] / drawn, SIZE_TOLERANCE[1] / drawn
+    elif ch in SMALL_FORMS or ch in LOWER_LIKE_UPPER:
+        lo, hi = lo, min(hi, 1.0 / drawn)
+    return lo, max(lo, hi)
+
+
 class Placed(Protocol):
     """One character of a laid-out line (``render.Glyph``)."""
 
@@ -163,14 +185,21 @@ def _share(gap: int) -> int:
 
 
 def distort_glyph(
-    mask: ink.Mask, size: int, hand: Hand, rng: random.Random, *, weight_px: int
+    mask: ink.Mask,
+    size: int,
+    hand: Hand,
+    rng: random.Random,
+    *,
+    weight_px: int,
+    scale: tuple[float, float] = SCALE_RANGE,
 ) -> tuple[ink.Mask, int]:
     """``mask`` written by ``hand``: padded by the returned margin on every side (so the
-    warp never cuts a stroke), then sheared, turned, scaled, bent, thickened or thinned
-    by ``weight_px`` (:func:`pen_weight`) and unevenly inked."""
-    pad = math.ceil(0.35 * size) + 2 + abs(weight_px)
+    warp never cuts a stroke), then sheared, turned, scaled (within ``scale``, see
+    :func:`scale_range`), bent, thickened or thinned by ``weight_px`` (:func:`pen_weight`)
+    and unevenly inked."""
+    pad = math.ceil(0.35 * size * max(1.0, scale[1])) + 2 + abs(weight_px)
     padded = np.pad(mask, pad).astype(np.float32)
-    out = affine(padded, hand, rng)
+    out = affine(padded, hand, rng, scale)
     out = elastic(out, size, hand, rng)
     out = stroke_width(out, weight_px)
     out = pressure(out, size, hand, rng)
@@ -184,7 +213,9 @@ def pen_weight(hand: Hand, size: int) -> int:
     return round(hand.weight * size / 40)
 
 
-def affine(mask: ink.Mask, hand: Hand, rng: random.Random) -> ink.Mask:
+def affine(
+    mask: ink.Mask, hand: Hand, rng: random.Random, scale_range: tuple[float, float] = SCALE_RANGE
+) -> ink.Mask:
     """Shear (the writer's slant plus a little), rotation and scale about the ink's centre."""
     box = ink_box(mask)
     if box is None:
@@ -192,7 +223,7 @@ def affine(mask: ink.Mask, hand: Hand, rng: random.Random) -> ink.Mask:
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     shear = hand.slant + rng.uniform(-SHEAR_JITTER, SHEAR_JITTER) * hand.wobble
     turn = math.radians(rng.uniform(-ROTATION_MAX, ROTATION_MAX) * hand.wobble)
-    scale = rng.uniform(*SCALE_RANGE)
+    scale = rng.uniform(*scale_range)
     aspect = 1 + rng.uniform(-ASPECT_JITTER, ASPECT_JITTER) * hand.wobble
     sx, sy = scale * aspect, scale / aspect
     c, s = math.cos(turn), math.sin(turn)
@@ -312,21 +343,23 @@ def write_line(
     *,
     face: Face,
     origin: tuple[float, float],
+    size: int,
     zone: Rect,
     hand: Hand,
     rng: random.Random,
     may_touch: bool,
 ) -> None:
     """Write one laid-out line onto ``canvas`` (the zone grown by its reach; ``zone`` is
-    the zone's rectangle on it). ``origin`` is the line's left-middle anchor in the zone;
-    with ``may_touch`` the line may sit low enough to cross the rule below."""
-    size = max((g.size for g in glyphs), default=8)
+    the zone's rectangle on it). ``origin`` is the line's left-middle anchor in the zone,
+    ``size`` its font size; with ``may_touch`` the line may sit low enough to cross the
+    rule below."""
     shifts = wander([g.dx for g in glyphs], size, hand, rng)
     weight = pen_weight(hand, size)
     pieces: list[Piece] = []
     for g, (sx, sy) in zip(glyphs, shifts, strict=True):
         mask, ax, ay = ink.glyph(face, g.ch, g.size, g.angle)
-        mask, pad = distort_glyph(mask, g.size, hand, rng, weight_px=weight)
+        scale = scale_range(g.ch, g.size / size)
+        mask, pad = distort_glyph(mask, g.size, hand, rng, weight_px=weight, scale=scale)
         box = ink_box(mask)
         if box is None:
             continue
@@ -372,19 +405,23 @@ def keep_inside(pieces: list[Piece], area: Rect) -> None:
 
 def write_box(
     canvas: ink.Mask,
+    ch: str,
     mask: ink.Mask,
     *,
     size: int,
+    line_size: int,
     weight_px: int,
     centre: tuple[float, float],
     box: Rect,
     hand: Hand,
     rng: random.Random,
 ) -> None:
-    """Write one character's ``mask`` (drawn at ``size``) centred at ``centre`` (box
-    coordinates) in ``box`` (its rectangle on ``canvas``, the box grown by its reach), with
-    the field's pen weight; now and then it touches or crosses one of the box's sides."""
-    out, _ = distort_glyph(mask, size, hand, rng, weight_px=weight_px)
+    """Write one character ``ch`` (its ``mask`` drawn at ``size``; the field's size is
+    ``line_size``) centred at ``centre`` (box coordinates) in ``box`` (its rectangle on
+    ``canvas``, the box grown by its reach), with the field's pen weight; now and then it
+    touches or crosses one of the box's sides."""
+    scale = scale_range(ch, size / line_size)
+    out, _ = distort_glyph(mask, size, hand, rng, weight_px=weight_px, scale=scale)
     found = ink_box(out)
     if found is None:
         return

@@ -258,9 +258,9 @@ def fill_overlay(
         font = FALLBACK.font(round(size))
         draw.text((x, baseline), value, fill=(20, 20, 20), font=font, anchor="ls")
         check = entry.get("type") == "checkbox"
-        written.append(
-            Written(x + (size * 0.3 if check else 4.0), baseline - size * 0.35, value, check)
-        )
+        # a value belongs to the zone that holds its middle (most of it)
+        middle = x + (size * 0.3 if check else float(font.getlength(value)) / 2)
+        written.append(Written(middle, baseline - size * 0.35, value, check))
     bgr = cv2.cvtColor(np.asarray(canvas, dtype=np.uint8), cv2.COLOR_RGB2BGR)
     return np.ascontiguousarray(bgr, dtype=np.uint8), written
 

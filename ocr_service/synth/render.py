@@ -226,6 +226,7 @@ def draw_text(
                 glyphs,
                 face=pen.face,
                 origin=(left, mid),
+                size=size,
                 zone=(reach.left, reach.top, w, h),
                 hand=by_hand.hand,
                 rng=by_hand.rng,
@@ -290,8 +291,10 @@ def draw_boxed(
             canvas, r = with_boxes.canvas(box)
             distort.write_box(
                 canvas,
+                ch,
                 m,
                 size=size,
+                line_size=round(h * base),
                 weight_px=distort.pen_weight(by_hand.hand, round(h * base)),
                 centre=(cx, cy),
                 box=(r.left, r.top, w, h),

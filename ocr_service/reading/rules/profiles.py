@@ -28,30 +28,38 @@ BY_VOCABULARY = {
     "us_street_address": Profile.EN_STREET,
     "us_city_state_zip": Profile.EN_CITY_LINE,
 }
-NAME_CONTENT = frozenset({"full_name", "surname", "given_name", "name", "company"})
-ADDRESS_CONTENT = frozenset({"address", "street", "city", "town", "prefecture"})
-"""``content`` values (see the template docs) that make a free-text field a name or an
-address; ``amount`` makes a number an amount."""
+NAME_CONTENT = frozenset(
+    {"full_name", "surname", "given_name", "birth_name", "title", "organisation"}
+)
+CODE_CONTENT = frozenset({"code", "tax_id", "id_number", "passport_number", "postcode"})
+PLACE_CONTENT = frozenset({"address", "street", "city", "region", "place_of_birth"})
+"""``content`` values (the template's word for what a field holds, see FieldSpec.content)
+that make a free-text field a name, a code or a place; ``amount`` makes a number an
+amount."""
 
 
-def profile_of(spec: FieldSpec, content: str | None = None) -> Profile:
-    """The profile of a field (``content``: the template's word for what it holds)."""
+def profile_of(spec: FieldSpec) -> Profile:
+    """The profile of a field, from its type, language, vocabulary, pattern, whitelist,
+    one-character limit and ``content``."""
     if spec.type in INK_TYPES:
         return Profile.MARK
-    if spec.type is FieldType.NUMBER and content == "amount":
+    if spec.type is FieldType.NUMBER and spec.content == "amount":
         return Profile.AMOUNT
     if spec.type is not FieldType.TEXT:
         return BY_TYPE.get(spec.type, Profile.CODE)
-    if spec.pattern is not None or spec.whitelist is not None or spec.max_length == 1:
+    coded = spec.pattern is not None or spec.whitelist is not None or spec.max_length == 1
+    if coded or spec.content in CODE_CONTENT:
         return Profile.CODE
     by_vocabulary = BY_VOCABULARY.get(spec.vocabulary or "")
     if by_vocabulary is not None:
         return by_vocabulary
     english = spec.language is Language.ENG
-    if content in NAME_CONTENT:
-        return Profile.EN_NAME if english else Profile.JA_NAME
-    if content in ADDRESS_CONTENT and not english:
-        return Profile.JA_ADDRESS
-    if content == "street" and english:
+    if spec.content == "city_line" and english:
+        return Profile.EN_CITY_LINE
+    if spec.content == "street" and english:
         return Profile.EN_STREET
+    if spec.content in NAME_CONTENT:
+        return Profile.EN_NAME if english else Profile.JA_NAME
+    if spec.content in PLACE_CONTENT and not english:
+        return Profile.JA_ADDRESS
     return Profile.EN_TEXT if english else Profile.JA_TEXT

@@ -158,7 +158,8 @@ def get(rule_id: str) -> Rule:
         return _TABLE[rule_id]
     except KeyError:
         raise InvalidValue(
-            f"unknown reading rule {rule_id!r}; 'ocr-service rules' lists them",
+            f"unknown reading rule {rule_id!r}; the rule table (ocr_service/reading/rules/) "
+            "and docs/bench/ablation.md list them",
             known=sorted(_TABLE),
         ) from None
 

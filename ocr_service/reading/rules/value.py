@@ -50,7 +50,7 @@ RULES = (
     Rule(
         id="value.lone_latin",
         stage=Stage.VALUE,
-        profiles=EN_FREE,
+        profiles=EN_FREE | {Profile.CODE},
         implementation=f"{CHECK}#lone_latin",
         example_runner=f"{RUN}:en_text",
         summary="One Latin character alone on a free English line is no value (a speck "
@@ -123,7 +123,7 @@ RULES = (
     Rule(
         id="value.en_bracket_one",
         stage=Stage.VALUE,
-        profiles=EN_FREE,
+        profiles=EN_FREE | {Profile.CODE},
         implementation="ocr_service.reading.english:bracket_as_one",
         example_runner=f"{RUN}:en_text",
         summary="A bracket, bar or ! between two digits of a number is a 1 (7114}-141).",
