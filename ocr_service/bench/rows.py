@@ -23,9 +23,11 @@ SET_TARGETS: dict[tuple[str, str], tuple[float | None, float | None, float | Non
     ("not_designed", "handwriting"): (0.93, 0.01, 0.20),
     ("ours", "print"): (None, 0.003, 0.08),
     ("ours", "handwriting"): (None, 0.01, 0.25),
+    ("ours", "handwriting-distorted"): (0.93, 0.01, 0.25),
 }
 """(accuracy at least, wrong and not flagged at most, flagged at most) per (set, font
-style): the targets of issue 16 (ours: accuracy no worse than today)."""
+style): the targets of issue 16 (ours: accuracy no worse than today); the distorted
+handwriting style's are issue 17's."""
 
 Run = tuple[str, dict[str, Any]]
 """(column label, report.json summary)"""
