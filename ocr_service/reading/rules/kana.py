@@ -12,6 +12,9 @@ UNUSUAL = "vocabulary.unusual_name_reading"
 SPACE = "vocabulary.name_reading_space"
 
 KANA_AND_NAMES = JA_TEXT | {Profile.KANA}
+KANA_LINES = frozenset({Profile.KANA, Profile.JA_NAME, Profile.JA_TEXT})
+"""Where a confusable kana is looked for: not addresses, whose kana (building names) the
+address checks cover; on dev seed 4242 its one address flag was a right グリーンハイツ."""
 READINGS = frozenset({Profile.KANA})
 HERE = "ocr_service.reading.rules.kana_runners"
 DEV = "generator, dev seeds 31337/31338 (heavy), 31339 (mixed): 120 pages"
@@ -21,7 +24,7 @@ RULES = (
     Rule(
         id=CONFUSABLE,
         stage=Stage.VALUE,
-        profiles=KANA_AND_NAMES,
+        profiles=KANA_LINES,
         implementation="ocr_service.reading.kana:near_confusion",
         example_runner=f"{HERE}:confusable_last",
         summary="A kana whose line-recognizer runner-up is a hand-alike (か/が, シ/ツ, ャ/ヤ) "
