@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ocr_service.reading.postcodes import CANONICAL as POSTCODE_SHAPES
 from ocr_service.templates.model import FieldSpec, FieldType, Template
+
+TIME_PATTERN = r"^(?:[01]\d|2[0-3]):[0-5]\d$"
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -21,8 +24,12 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
         out["format"] = "date"
     elif t is FieldType.EMAIL:
         out["format"] = "email"
-    elif t is FieldType.POSTAL_CODE:
+    elif t is FieldType.POSTAL_CODE and spec.country_code == "JP":
         out["pattern"] = r"^\d{3}-?\d{4}$"
+    elif t is FieldType.POSTAL_CODE:
+        out["pattern"] = POSTCODE_SHAPES[spec.country_code]
+    elif t is FieldType.TIME:
+        out["pattern"] = TIME_PATTERN
     elif t in (FieldType.DIGITS, FieldType.NUMBER) and spec.pattern is None:
         out["pattern"] = r"^[0-9]+$" if t is FieldType.DIGITS else r"^-?[0-9]+(\.[0-9]+)?$"
     if spec.pattern is not None and t is not FieldType.DATE:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ocr_service.bench import mnist
 from ocr_service.bench.metrics import PIPELINE, FieldOutcome, group_by, summarize
 from ocr_service.bench.seeds import Split
 from ocr_service.bench.templates import NOT_DESIGNED, ORIGIN_TITLES, OURS
@@ -47,7 +48,9 @@ class ExtraSet:
     measure: Callable[[SetContext], list[FieldOutcome]]
 
 
-EXTRA_SETS: tuple[ExtraSet, ...] = ()
+EXTRA_SETS: tuple[ExtraSet, ...] = (
+    ExtraSet(name=mnist.SET_NAME, title=mnist.SET_TITLE, measure=mnist.measure),
+)
 """Every extra set; ``ocr-service bench`` runs them all unless ``--extra-set`` picks some."""
 
 

@@ -33,6 +33,8 @@ class Recognizer(StrEnum):
     TESSERACT = "tesseract"
     LINE = "line"
     """A text-line recognizer (PP-OCR): one line of print or handwriting."""
+    DIGIT = "digit"
+    """A one-digit recognizer (the CNN of :mod:`ocr_service.ocr.digits`): one digit in a box."""
 
 
 @dataclass(frozen=True)
@@ -96,5 +98,16 @@ def is_blank(image: GrayImage) -> bool:
 def reads_lines(engine: OcrEngine) -> bool:
     """True when ``engine`` has a line recognizer of its own (``recognizers`` attribute),
     so a LINE reading and a TESSERACT reading are two independent opinions."""
+    return Recognizer.LINE in recognizers_of(engine)
+
+
+def reads_digits(engine: OcrEngine) -> bool:
+    """True when ``engine`` has a digit recognizer of its own, a further independent
+    opinion on a box of a digit row."""
+    return Recognizer.DIGIT in recognizers_of(engine)
+
+
+def recognizers_of(engine: OcrEngine) -> frozenset[Recognizer]:
+    """The models an engine declares (``recognizers`` attribute; Tesseract alone when none)."""
     recognizers: frozenset[Recognizer] = getattr(engine, "recognizers", frozenset())
-    return Recognizer.LINE in recognizers
+    return recognizers

@@ -2,8 +2,9 @@
 
 - ``hybrid`` (default): LINE readings (text lines, multi-line blocks cut into lines,
   rows of digit boxes) go to the PP-OCR line recognizer (:mod:`ocr_service.ocr.ppocr`);
-  every other reading (single character boxes, the Tesseract second opinion) to
-  tesserocr. The readers use the two as independent opinions.
+  DIGIT readings (one handwritten digit in a box) to the digit CNN
+  (:mod:`ocr_service.ocr.digits`); every other reading (single character boxes, the
+  Tesseract second opinion) to tesserocr. The readers use them as independent opinions.
 - ``tesserocr`` / ``pytesseract``: Tesseract only (the line readings are Tesseract's).
 """
 
@@ -12,24 +13,33 @@ from __future__ import annotations
 from ocr_service.errors import InvalidValue
 from ocr_service.ocr import tesseract
 from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, Recognizer
+from ocr_service.ocr.digits import DigitEngine
 from ocr_service.ocr.ppocr import PpOcrLineEngine
 
 DEFAULT_ENGINE = "hybrid"
 
 
 class HybridEngine:
-    """PP-OCR for LINE readings, Tesseract for the rest."""
+    """PP-OCR for LINE readings, the digit CNN for DIGIT readings, Tesseract for the rest."""
 
     name = "hybrid"
-    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE})
+    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE, Recognizer.DIGIT})
 
-    def __init__(self, boxes: OcrEngine | None = None, lines: OcrEngine | None = None) -> None:
+    def __init__(
+        self,
+        boxes: OcrEngine | None = None,
+        lines: OcrEngine | None = None,
+        digits: OcrEngine | None = None,
+    ) -> None:
         self.tesseract = boxes or tesseract.create_engine("tesserocr")
         self.lines = lines or PpOcrLineEngine()
+        self.digits = digits or DigitEngine()
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         if settings.recognizer is Recognizer.LINE:
             return self.lines.read(image, settings)
+        if settings.recognizer is Recognizer.DIGIT:
+            return self.digits.read(image, settings)
         return self.tesseract.read(image, settings)
 
 

@@ -42,8 +42,9 @@ def check_name_reading(name: FieldResult, reading: FieldResult) -> None:
     ``unusual_name_reading`` when no name has it, or a rare one beside a common one
     (see :mod:`~ocr_service.reading.kana`).
 
-    A reading that matches but was read without its space gets it where the name's
-    surname reading ends, when that place is certain (see spaced_reading): the only
+    A reading that matches but was read without its space (or with spaces between its
+    kana) gets one where the name's surname reading ends, when that place is certain
+    (see spaced_reading): the only
     value this check changes, and only by a space the name itself puts there. Measured
     on development pages (seed 31337 and 31338, level heavy): 3 of the 6 wrong,
     unflagged Japanese fields were furigana read without their space (イシイユミコ).

@@ -33,6 +33,24 @@ _SIMPLE: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = {
 }
 
 
+CANONICAL: dict[str, str] = {
+    "JP": r"^\d{3}-\d{4}$",
+    "US": r"^\d{5}(?:-\d{4})?$",
+    "CA": r"^[A-Z]\d[A-Z] \d[A-Z]\d$",
+    "GB": r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$",
+    "DE": r"^\d{5}$",
+    "FR": r"^\d{5}$",
+    "ES": r"^\d{5}$",
+    "IT": r"^\d{5}$",
+    "PT": r"^\d{4}-\d{3}$",
+    "AU": r"^\d{4}$",
+}
+"""The canonical form's shape per country (for the data schema)."""
+EXAMPLES = {"JP": "100-0001", "US": "12345", "CA": "K1A 0B1", "GB": "SW1A 1AA",
+            "DE": "10115", "FR": "75008", "ES": "28013", "IT": "00184", "PT": "1000-001",
+            "AU": "2000"}  # fmt: skip
+
+
 def parse_foreign_postcode(text: str, country: str) -> Parsed:
     """A postal code of ``country`` (not JP) in canonical form."""
     compact = re.sub(r"[\s-]", "", text.upper()) if country in ("CA", "GB") else text.upper()

@@ -56,6 +56,9 @@ DIGITS = "0123456789"
 
 FLAG_ONLY = frozenset({Reason.VOCABULARY_CORRECTED, Reason.LOW_CONFIDENCE})
 """Reasons that flag a field whose value is still a valid reading."""
+READING_DOUBTS = frozenset({Reason.CURRENCY_LOOKALIKE, Reason.AMBIGUOUS_CHARACTER})
+"""Reasons that doubt how a recognizer read a value (a $ read 5, a 0 read O), not the
+value itself: a value a person types is not doubted for them (see review.values)."""
 
 
 @dataclass

@@ -13,8 +13,10 @@ what to type instead. The message names the field, never the rejected value.
 from __future__ import annotations
 
 from ocr_service.errors import InvalidValue
+from ocr_service.reading.phones import PLANS
+from ocr_service.reading.postcodes import EXAMPLES as POSTCODE_EXAMPLES
 from ocr_service.reading.reasons import Reason
-from ocr_service.reading.validate import check_value
+from ocr_service.reading.validate import FLAG_ONLY, READING_DOUBTS, check_value
 from ocr_service.results import FieldValue
 from ocr_service.templates.model import FieldSpec, FieldType
 
@@ -29,7 +31,11 @@ HINTS: dict[FieldType, str] = {
     FieldType.DIGITS: "digits only",
     FieldType.NUMBER: "a number",
     FieldType.KANA: "kana (katakana or hiragana)",
+    FieldType.TIME: "a time such as 14:30, 2:30 PM or 午後2時30分",
 }
+PHONE_EXAMPLES = {"US": "(415) 555-0123", "CA": "(613) 555-0199", "GB": "020 7946 0018",
+                  "DE": "030 1234567", "FR": "01 23 45 67 89", "ES": "912 345 678",
+                  "IT": "06 1234 5678", "PT": "212 345 678", "AU": "(02) 1234 5678"}  # fmt: skip
 
 PROBLEMS: dict[str, str] = {
     Reason.INVALID_FORMAT: "is not in the expected format",
@@ -38,6 +44,10 @@ PROBLEMS: dict[str, str] = {
     Reason.OUT_OF_RANGE: "is out of the allowed range",
     Reason.CHECK_DIGIT_MISMATCH: "fails the My Number check digit",
     Reason.REQUIRED_MISSING: "is required and cannot be empty",
+    Reason.AMBIGUOUS_SEPARATOR: (
+        "has one separator before three digits, which may group thousands or mark decimals "
+        "(write 6250 or 6.25)"
+    ),
 }
 
 
@@ -54,7 +64,7 @@ def check_correction(spec: FieldSpec, value: FieldValue) -> FieldValue:
             expected=_hint(spec),
         )
     checked = check_value(spec, value or "")
-    if checked.valid:
+    if all(r in FLAG_ONLY or r in READING_DOUBTS for r in checked.reasons):
         return checked.value
     problems = [PROBLEMS.get(r, r.value) for r in checked.reasons]
     raise InvalidValue(
@@ -67,6 +77,11 @@ def check_correction(spec: FieldSpec, value: FieldValue) -> FieldValue:
 
 def _hint(spec: FieldSpec) -> str:
     hint = HINTS.get(spec.type, "text")
+    country = spec.country_code
+    if spec.type is FieldType.PHONE and country in PLANS:
+        hint = f"a {country} phone number such as {PHONE_EXAMPLES[country]}"
+    if spec.type is FieldType.POSTAL_CODE and country != "JP":
+        hint = f"a {country} postal code such as {POSTCODE_EXAMPLES[country]}"
     rules: list[str] = []
     if spec.pattern:
         rules.append(f"matching {spec.pattern}")

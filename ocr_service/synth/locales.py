@@ -94,6 +94,8 @@ TITLES = {
     "en": ("Dr", "Prof", "Mr", "Ms", "Mrs"),
 }
 SPANISH_NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+SPANISH_PERSON_NIF = "^([0-9]{8}|[XYZ][0-9]{7})[A-Z]$"
+"""The pattern of a person's NIF (DNI or NIE), which :func:`spanish_nif` fills."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,13 @@ def from_pattern(pattern: str, rng: random.Random) -> str | None:
 
 
 def spanish_nif(rng: random.Random) -> str:
+    """A DNI (8 digits) or, one time in four, an NIE (X, Y or Z and 7 digits), with its
+    check letter."""
+    if rng.random() < 0.25:
+        lead = rng.randrange(3)
+        number = rng.randint(0, 9_999_999)
+        check = SPANISH_NIF_LETTERS[(lead * 10_000_000 + number) % 23]
+        return f"{'XYZ'[lead]}{number:07d}{check}"
     number = rng.randint(10_000_000, 99_999_999)
     return f"{number}{SPANISH_NIF_LETTERS[number % 23]}"
 
@@ -215,7 +224,7 @@ def code_for(spec: FieldSpec, rng: random.Random) -> str:
     if spec.type is FieldType.BOXED:
         chars = spec.box_chars or string.digits
         return "".join(rng.choice(chars) for _ in range(n_boxes))
-    if spec.pattern == "^[A-Z0-9][0-9]{7}[A-Z0-9]$":  # a Spanish NIF: 8 digits, check letter
+    if spec.pattern == SPANISH_PERSON_NIF:
         return spanish_nif(rng)
     if spec.pattern and (made := from_pattern(spec.pattern, rng)):
         return made

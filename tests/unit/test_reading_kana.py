@@ -250,6 +250,24 @@ def test_a_reading_read_without_its_space_gets_it_from_the_name() -> None:
     check_document(Template.model_validate(TEMPLATE), results)
     assert results["furigana"].value == "イシイ ユミコ"
     assert results["furigana"].reasons == []
+    results = {"name": result("鈴木桃子"), "furigana": result("ス ズ キ モ モ コ")}
+    check_document(Template.model_validate(TEMPLATE), results)
+    assert results["furigana"].value == "スズキ モモコ"  # spaces between every kana
     results = {"name": result("石井由美子"), "furigana": result("イシイ ユミコ")}
     check_document(Template.model_validate(TEMPLATE), results)
     assert results["furigana"].value == "イシイ ユミコ"
+    results = {"name": result("㐂㐂"), "furigana": result("イシイユミコ")}
+    check_document(Template.model_validate(TEMPLATE), results)
+    assert results["furigana"].value == "イシイユミコ"  # nothing says where the space goes
+
+
+def test_confusable_kana_is_looked_for_on_names_and_text_not_addresses() -> None:
+    first = reading("ゆうちよ銀行", 3, 0.55, ("ょ", 0.43))
+
+    def read(**kw: object) -> FieldResult:
+        spec = FieldSpec(name="f", label="f", bbox=[0, 0, 300, 60], type="text", **kw)
+        confirm = OcrResult(first.text, tuple(0.95 for _ in first.text))
+        return read_field(spec, inked_page(), ScriptedLineEngine(first, confirm))
+
+    assert "confusable_kana" in read().reasons
+    assert "confusable_kana" not in read(vocabulary="municipality").reasons

@@ -3,12 +3,15 @@ template ``locale`` defaults (issue 16, part 3)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from ocr_service.api.data_schema import data_schema
+from ocr_service.errors import InvalidValue
 from ocr_service.reading.dates import parse_date
 from ocr_service.reading.formats import parse_number
 from ocr_service.reading.phones import parse_foreign_phone
@@ -18,6 +21,7 @@ from ocr_service.reading.reasons import Reason
 from ocr_service.reading.times import parse_time
 from ocr_service.reading.validate import check_value
 from ocr_service.review.texts import REASON_TEXT
+from ocr_service.review.values import check_correction
 from ocr_service.templates.model import FieldSpec, FieldType, Template
 
 AMBIGUOUS = Reason.AMBIGUOUS_SEPARATOR
@@ -492,3 +496,34 @@ def test_readme_table_documents_every_type() -> None:
     assert {t.value for t in FieldType} <= documented
     for key in ("boxes", "charset", "locale", "country", "decimal", "currency", "decimals"):
         assert f"`{key}" in readme
+
+
+def test_data_schema_follows_the_country_and_the_time_type() -> None:
+    t = template(
+        "en-GB",
+        {"name": "postcode", "type": "postal_code"},
+        {"name": "at", "type": "time"},
+        {"name": "jp", "type": "postal_code", "country": "JP"},
+    )
+    props = data_schema(t)["properties"]
+    assert re.fullmatch(props["postcode"]["pattern"], "SW1A 1AA")
+    assert not re.fullmatch(props["postcode"]["pattern"], "100-0001")
+    assert re.fullmatch(props["at"]["pattern"], "14:30")
+    assert not re.fullmatch(props["at"]["pattern"], "24:00")
+    assert re.fullmatch(props["jp"]["pattern"], "100-0001")
+
+
+def test_a_reviewer_may_type_what_a_recognizer_is_doubted_for() -> None:
+    dollars = field_of_template("en-US", type="number", currency="$")
+    assert check_correction(dollars, "50") == "50"  # a $ read 5 is the recognizer's doubt
+    code = spec(type="boxed", boxes=[[0, 0, 10, 10]], charset="alnum")
+    assert check_correction(code, "FNLMYTBX0") == "FNLMYTBX0"
+    with pytest.raises(InvalidValue, match=r"write 6250 or 6\.25"):
+        check_correction(spec(type="number"), "6,250")
+    with pytest.raises(InvalidValue, match="GB postal code such as SW1A 1AA"):
+        check_correction(field_of_template("en-GB", type="postal_code"), "12345")
+    assert check_correction(spec(type="time"), "2:30 PM") == "14:30"
+
+
+def field_of_template(locale: str, **kw: Any) -> FieldSpec:
+    return template(locale, {"name": "f", **kw}).fields[0]

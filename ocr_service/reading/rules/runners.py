@@ -11,6 +11,7 @@ from __future__ import annotations
 from ocr_service.ocr.base import OcrResult
 from ocr_service.reading import rules
 from ocr_service.reading.english import tesseract_spelling_wins
+from ocr_service.reading.readers import majority_digit
 from ocr_service.reading.spaces import respace
 from ocr_service.reading.validate import Checked, check_value
 from ocr_service.templates.model import FieldSpec
@@ -79,3 +80,10 @@ def kept_reading(line: str, tesseract: str) -> str:
     """Which of two disagreeing English readings read_line keeps (both valid)."""
     wins = tesseract_spelling_wins(line, tesseract, sure(tesseract))
     return tesseract if rules.check("arbitration.tesseract_spelling", wins) else line
+
+
+def settled_digit(line: str, box: str, digit: str) -> str | None:
+    """A box's digit from the line's, Tesseract's and the digit recognizer's readings (each
+    at 0.99), as a row of digit boxes settles it; None: the readings disagree."""
+    settled = majority_digit(line, 0.99, box, digit, 0.99)
+    return settled if rules.check("arbitration.digit_majority", settled is not None) else None
