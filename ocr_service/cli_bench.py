@@ -47,6 +47,7 @@ from ocr_service.bench.calibrate import (
     threshold_snippet,
 )
 from ocr_service.bench.combine import write_comparison
+from ocr_service.bench.loto import leave_one_template_out
 from ocr_service.bench.metrics import FieldOutcome
 from ocr_service.bench.report import write_report
 from ocr_service.bench.runner import (
@@ -318,12 +319,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     report["runs"] = runs
     report["command"] = command_line()
     report["fields_left_out"] = sum(o.page_error is not None for o in outcomes)
+    if not (one_template or args.by_field):
+        known = set(registry.ids())
+        templates = sorted({o.template for o in outcomes} & known)
+        report["loto"] = leave_one_template_out(
+            outcomes, defaults=defaults, origins=registry.origins(templates)
+        )
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     path = out / "thresholds.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(format_table(result))
     print(f"{report['fields_left_out']} fields of pages that failed were left out")
+    if "loto" in report:
+        print(format_loto(report["loto"]))
     print(path)
     if one_template:
         tid = args.template[0]
@@ -340,6 +349,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(snippet.read_text(encoding="utf-8"), end="")
         print(snippet)
     return 0
+
+
+def format_loto(loto: dict[str, Any]) -> str:
+    """Leave-one-template-out per template and overall, one line each."""
+    lines = ["leave-one-template-out (each template at thresholds fitted on the others):"]
+    rows = {**loto["templates"], "all templates": loto["overall"]}
+    for name, r in rows.items():
+        met = "ok" if r["meets_target"] else "OVER 1 %"
+        silent, flagged = 100 * r["silent_share"], 100 * r["flagged_share"]
+        lines.append(f"  {name:<18} {r['fields']:>5} fields  silent {silent:5.2f} %  "
+                     f"flagged {flagged:6.2f} %  {met}")  # fmt: skip
+    return "\n".join(lines)
 
 
 def calibration_outcomes(

@@ -14,6 +14,7 @@ from typing import Any
 
 from ocr_service.bench.markdown import pct, table
 from ocr_service.bench.templates import ORIGIN_TITLES
+from ocr_service.synth.fonts import DISTORTED
 
 SPLIT_TITLES = {"dev": "development", "heldout": "held-out", "other": "other"}
 ALL = "all"
@@ -21,11 +22,14 @@ ALL = "all"
 SET_TARGETS: dict[tuple[str, str], tuple[float | None, float | None, float | None]] = {
     ("not_designed", "print"): (0.97, 0.005, 0.10),
     ("not_designed", "handwriting"): (0.93, 0.01, 0.20),
+    ("not_designed", DISTORTED): (0.93, 0.01, 0.20),
     ("ours", "print"): (None, 0.003, 0.08),
     ("ours", "handwriting"): (None, 0.01, 0.25),
+    ("ours", DISTORTED): (0.93, 0.01, 0.25),
 }
 """(accuracy at least, wrong and not flagged at most, flagged at most) per (set, font
-style): the targets of issue 16 (ours: accuracy no worse than today)."""
+style): the targets of issue 16 (ours: accuracy no worse than today); distorted
+handwriting on our forms is held to issue 17's (all field types)."""
 
 Run = tuple[str, dict[str, Any]]
 """(column label, report.json summary)"""

@@ -120,3 +120,25 @@ def test_snippet_lists_only_fields_raised_above_their_default() -> None:
     none = threshold_snippet("t", fit_thresholds(outcomes[:50], {"print": 0.0}), {}, seed=3,
                              pages=10)  # fmt: skip
     assert yaml.safe_load(none) == {"fields": []}
+
+
+def test_distorted_handwriting_is_held_to_the_handwriting_target() -> None:
+    # one silent error in 200 distorted fields (0.5 %) is within 1 %: no threshold needed
+    outcomes = [o(0.95, True, style="handwriting-distorted") for _ in range(199)]
+    outcomes += [o(0.9, False, style="handwriting-distorted")]
+    result = fit_thresholds(outcomes)
+    assert result.meets_target
+    assert result.thresholds["text"].threshold == 0.0
+
+
+def test_a_raise_flagging_too_many_fields_per_catch_is_not_taken() -> None:
+    # the one error sits among 30 right fields of about its confidence: catching it would
+    # flag 31 fields, over the 20 a catch may cost, so the fit says the target is missed
+    outcomes = [o(0.99, False)] + [o(0.985, True) for _ in range(30)]
+    outcomes += [o(1.0, True) for _ in range(300)]
+    capped = fit_thresholds(outcomes, {"print": 0.0})
+    assert not capped.meets_target
+    assert capped.thresholds["text"].threshold == 0.0
+    free = fit_thresholds(outcomes, {"print": 0.0}, max_flags_per_catch=float("inf"))
+    assert free.meets_target
+    assert free.thresholds["text"].threshold == 1.0
