@@ -27,6 +27,7 @@ REASON_TEXT: dict[str, str] = {
     Reason.CONFUSABLE_KANA: "紛らわしい仮名がある（か/が、シ/ツ など）",
     Reason.UNUSUAL_NAME_READING: "氏名の読みとして珍しい（読み誤りの疑い）",
     Reason.NAME_READING_MISMATCH: "フリガナが氏名の読みと一致しない",
+    Reason.UNSURE_ACCENT: "アクセント記号の有無・種類が不確か（例: o/ö、e/é）",
 }
 
 

@@ -47,6 +47,7 @@ NEEDS_A_PAGE = {
     "vocabulary.postal_locality",
     "arbitration.tesseract_confirms",
     "arbitration.japanese_second_reading",
+    "arbitration.unsure_accent",
 }
 """Rules whose examples need an image or a whole document: their evidence stands alone."""
 

@@ -57,7 +57,14 @@ RULES = (
         "their language's accented letters (ä ß é ç ñ ã ...) at full weight, not 0.05.",
         flag=None,
         unflagged=ARBITRATED,
-        evidence=(Evidence("development pages, seeds 555 and 808", "pending", ()),),
+        evidence=(
+            Evidence(
+                "generator, realforms de/fr/es/it/pt, 30 dev pages seed 555 (tuned), 808",
+                "seed 555 (old thresholds), prior alone: accuracy 93.64 -> 95.00 %, silent "
+                "17 -> 9 of 660 fields, flagged 96 -> 102; accented values right 36 -> 42 of 50",
+                ("latin",),
+            ),
+        ),
     ),
     Rule(
         id="ocr.letter_lookalikes",
