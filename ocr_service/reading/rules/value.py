@@ -18,6 +18,15 @@ from ocr_service.reading.rules.registry import (
 RUN = "ocr_service.reading.rules.runners"
 CHECK = "ocr_service.reading.validate:check_value"
 
+EVIDENCE_DATE = Evidence(
+    "generator, templates_realforms, dev seeds 555 and 808",
+    "TODO",
+)
+EVIDENCE_CODE = Evidence(
+    "generator, templates_realforms, dev seeds 555 and 808",
+    "TODO",
+)
+
 RULES = (
     Rule(
         id="value.symbols_only",
@@ -153,6 +162,33 @@ RULES = (
                 ("7bb7a32",),
             ),
         ),
+    ),
+    Rule(
+        id="value.implausible_date",
+        stage=Stage.VALUE,
+        profiles=frozenset({Profile.DATE}),
+        implementation="ocr_service.reading.plausible:implausible_date",
+        example_runner=f"{RUN}:date_of_birth_reasons",
+        summary="A date with a year before 1900 or over 20 years after today (the real "
+        "clock), or a date of birth or issue after today, is kept and flagged.",
+        flag=Reason.IMPLAUSIBLE_DATE,
+        examples=(
+            Example("02.10.1486", ["implausible_date"]),
+            Example("29.03.2999", ["implausible_date"]),
+        ),
+        evidence=(EVIDENCE_DATE,),
+    ),
+    Rule(
+        id="value.code_lookalike",
+        stage=Stage.VALUE,
+        profiles=frozenset({Profile.CODE}),
+        implementation="ocr_service.reading.plausible:lookalike_in_doubt",
+        example_runner=f"{RUN}:passport_reasons",
+        summary="A letter-and-digit code on a text line read with 0/O or 1/I "
+        "where its pattern (or whitelist) takes the other as well is kept and flagged.",
+        flag=Reason.AMBIGUOUS_CHARACTER,
+        examples=(Example("06UYHL2TP", ["ambiguous_character"]),),
+        evidence=(EVIDENCE_CODE,),
     ),
     Rule(
         id="value.faint_junk",
