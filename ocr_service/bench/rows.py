@@ -25,11 +25,11 @@ SET_TARGETS: dict[tuple[str, str], tuple[float | None, float | None, float | Non
     ("not_designed", DISTORTED): (0.93, 0.01, 0.20),
     ("ours", "print"): (None, 0.003, 0.08),
     ("ours", "handwriting"): (None, 0.01, 0.25),
-    ("ours", DISTORTED): (None, 0.01, 0.25),
+    ("ours", DISTORTED): (0.93, 0.01, 0.25),
 }
 """(accuracy at least, wrong and not flagged at most, flagged at most) per (set, font
-style): the targets of issue 16 (ours: accuracy no worse than today; distorted
-handwriting is held to the handwriting targets)."""
+style): the targets of issue 16 (ours: accuracy no worse than today); distorted
+handwriting on our forms is held to issue 17's (all field types)."""
 
 Run = tuple[str, dict[str, Any]]
 """(column label, report.json summary)"""

@@ -61,6 +61,10 @@ TARGETS = (
     Target("flagged_share", "handwriting", 0.25, False),
     Target("pages_per_minute", "print", 60.0, True),
     Target("pages_per_minute", "handwriting", 60.0, True),
+    # issue 17: synthetic distorted handwriting, all field types
+    Target("accuracy", "handwriting-distorted", 0.93, True),
+    Target("silent_share", "handwriting-distorted", 0.01, False),
+    Target("flagged_share", "handwriting-distorted", 0.25, False),
 )
 SPEEDUP_TARGET = 5.0
 """Pipeline pages/min at least this many times the baseline's."""
