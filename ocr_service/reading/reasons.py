@@ -29,7 +29,12 @@ class Reason(StrEnum):
     is its decimal separator: 6,250 may be 6250 or 6.25."""
     AMBIGUOUS_CHARACTER = "ambiguous_character"
     """A row of boxes whose charset holds both 0 and O, read with one of them, and no
-    ``pattern`` to say which a position holds: both recognizers read one for the other."""
+    ``pattern`` to say which a position holds: both recognizers read one for the other.
+    Also a letter-and-digit code on a text line (a passport number) read with 0/O or 1/I
+    where its pattern allows the other (see reading/plausible.py)."""
+    IMPLAUSIBLE_DATE = "implausible_date"
+    """A real date no form holds: a year before 1900 or over 20 years ahead, a date of
+    birth or issue in the future (1486-10-02 for 1986-10-02)."""
     CURRENCY_LOOKALIKE = "currency_lookalike"
     """An amount read without its declared ``$`` starts with a digit that looks like it
     (a printed $0 read 50)."""

@@ -36,6 +36,7 @@ from ocr_service.reading.formats import (
 )
 from ocr_service.reading.normalize import normalize_field
 from ocr_service.reading.phones import parse_foreign_phone
+from ocr_service.reading.plausible import implausible_date, lookalike_in_doubt
 from ocr_service.reading.postcodes import parse_foreign_postcode
 from ocr_service.reading.reasons import Parsed, Reason, accept, reject
 from ocr_service.reading.times import parse_time
@@ -210,7 +211,9 @@ def repair_english_lookalikes(text: str) -> str:
 
 
 def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
-    """The rules a canonical value breaks: pattern, length, range, check digit."""
+    """The rules a canonical value breaks: pattern, length, range, check digit; and the
+    doubts about a well-formed one (an implausible date, a lookalike in a code: see
+    :mod:`~ocr_service.reading.plausible`)."""
     reasons: list[Reason] = []
     if spec.pattern is not None and not re.fullmatch(spec.pattern, value):
         reasons.append(Reason.PATTERN_MISMATCH)
@@ -226,6 +229,12 @@ def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
         mynumber = check_mynumber(value)
         if mynumber.reason is not None:
             reasons.append(mynumber.reason)
+    dated = spec.type is FieldType.DATE
+    if dated and rules.check("value.implausible_date", implausible_date(spec, value)):
+        reasons.append(Reason.IMPLAUSIBLE_DATE)
+    coded = spec.type is FieldType.TEXT and rules.profile_of(spec) is rules.Profile.CODE
+    if coded and rules.check("value.code_lookalike", lookalike_in_doubt(spec, value)):
+        reasons.append(Reason.AMBIGUOUS_CHARACTER)
     return reasons
 
 

@@ -22,7 +22,10 @@ REASON_TEXT: dict[str, str] = {
     Reason.FAINT_INK: "筆跡が薄い（鉛筆など）",
     Reason.UNKNOWN_TOWN: "町域名が市区町村の一覧にない（読み誤りの疑い）",
     Reason.AMBIGUOUS_SEPARATOR: "区切り記号が桁区切りか小数点か判別できない（例: 6,250）",
-    Reason.AMBIGUOUS_CHARACTER: "0（ゼロ）とO（オー）の区別がつかない（書式の指定なし）",
+    Reason.AMBIGUOUS_CHARACTER: (
+        "0（ゼロ）とO（オー）、1とI など紛らわしい文字の区別がつかない（書式の指定なし）"
+    ),
+    Reason.IMPLAUSIBLE_DATE: "ありえない日付（1900年より前・遠い未来・未来の生年月日や発行日）",
     Reason.CURRENCY_LOOKALIKE: "先頭の数字が通貨記号の読み誤りの疑い（例: $0 → 50）",
     Reason.CONFUSABLE_KANA: "紛らわしい仮名がある（か/が、シ/ツ など）",
     Reason.UNUSUAL_NAME_READING: "氏名の読みとして珍しい（読み誤りの疑い）",

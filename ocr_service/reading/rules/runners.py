@@ -87,3 +87,17 @@ def settled_digit(line: str, box: str, digit: str) -> str | None:
     at 0.99), as a row of digit boxes settles it; None: the readings disagree."""
     settled = majority_digit(line, 0.99, box, digit, 0.99)
     return settled if rules.check("arbitration.digit_majority", settled is not None) else None
+
+
+def date_of_birth_reasons(text: str) -> list[str]:
+    """The flags on a day-month-year date of birth (a flag-only rule's outcome)."""
+    spec = example_spec(type="date", content="date_of_birth", date_order="dmy")
+    return [str(r) for r in check_value(spec, text).reasons]
+
+
+def passport_reasons(text: str) -> list[str]:
+    """The flags on a passport number whose pattern allows letters and digits anywhere."""
+    spec = example_spec(
+        type="text", language="eng", content="passport_number", pattern="^[0-9A-Z]{6,12}$"
+    )
+    return [str(r) for r in check_value(spec, text).reasons]

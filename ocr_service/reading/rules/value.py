@@ -18,6 +18,21 @@ from ocr_service.reading.rules.registry import (
 RUN = "ocr_service.reading.rules.runners"
 CHECK = "ocr_service.reading.validate:check_value"
 
+EVIDENCE_DATE = Evidence(
+    "generator, templates_realforms, dev seeds 555 and 808 (32 pages each, print and "
+    "handwriting; 80 date fields a run)",
+    "flags nothing there (no date read outside the window, none wrong and unflagged "
+    "before or after); made for the dev misreads 1986-10-02 -> 1486-10-02 and 1940-03-29 "
+    "-> 1440-03-24, accepted unflagged on earlier dev runs; catches not re-measured",
+)
+EVIDENCE_CODE = Evidence(
+    "generator, templates_realforms, dev seeds 555 (looked at) and 808 (confirmation), "
+    "32 pages each, print and handwriting",
+    "808: wrong and not flagged 5 -> 3 (H4UBOD922Z read H4UB0D922Z, I0399JZ read "
+    "10399JZ, both caught), 16 right values newly flagged; 555: no catch, 11 right "
+    "values newly flagged; our forms (seed 77, 18 pages): no change",
+)
+
 RULES = (
     Rule(
         id="value.symbols_only",
@@ -153,6 +168,33 @@ RULES = (
                 ("7bb7a32",),
             ),
         ),
+    ),
+    Rule(
+        id="value.implausible_date",
+        stage=Stage.VALUE,
+        profiles=frozenset({Profile.DATE}),
+        implementation="ocr_service.reading.plausible:implausible_date",
+        example_runner=f"{RUN}:date_of_birth_reasons",
+        summary="A date with a year before 1900 or over 20 years after today (the real "
+        "clock), or a date of birth or issue after today, is kept and flagged.",
+        flag=Reason.IMPLAUSIBLE_DATE,
+        examples=(
+            Example("02.10.1486", ["implausible_date"]),
+            Example("29.03.2999", ["implausible_date"]),
+        ),
+        evidence=(EVIDENCE_DATE,),
+    ),
+    Rule(
+        id="value.code_lookalike",
+        stage=Stage.VALUE,
+        profiles=frozenset({Profile.CODE}),
+        implementation="ocr_service.reading.plausible:lookalike_in_doubt",
+        example_runner=f"{RUN}:passport_reasons",
+        summary="A letter-and-digit code on a text line read with 0/O or 1/I "
+        "where its pattern (or whitelist) takes the other as well is kept and flagged.",
+        flag=Reason.AMBIGUOUS_CHARACTER,
+        examples=(Example("06UYHL2TP", ["ambiguous_character"]),),
+        evidence=(EVIDENCE_CODE,),
     ),
     Rule(
         id="value.faint_junk",
