@@ -146,9 +146,21 @@ class Person:
         return f"{self.surname_kana}　{self.given_kana}"
 
 
+UNORDERED_CITIES = ("it_IT",)
+"""Faker locales whose city list is built from a set (``list({...})`` in Faker's it_IT
+address provider), so its order, and the city a seed picks, followed the process's string
+hashing: the same generator seed wrote another place of birth in each process."""
+
+
 @cache
 def _faker(locale: str) -> Faker:
-    return Faker(locale)
+    fake = Faker(locale)
+    if locale in UNORDERED_CITIES:
+        for provider in fake.providers:
+            cities = getattr(provider, "cities", None)
+            if isinstance(cities, list):
+                provider.cities = sorted(cities)
+    return fake
 
 
 def seeded_faker(rng: random.Random, locale: str = "ja_JP") -> Faker:
