@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ocr_service.reading import rules
-from ocr_service.reading.checks import check_mynumber
+from ocr_service.reading.checks import CHECKS
 from ocr_service.reading.dates import parse_date
 from ocr_service.reading.english import bracket_as_one, period_as_comma, repair_lookalike_digits
 from ocr_service.reading.formats import (
@@ -225,10 +225,10 @@ def rule_failures(spec: FieldSpec, value: str) -> list[Reason]:
     bounded = spec.min is not None or spec.max is not None
     if numeric and bounded and not in_range(value, spec.min, spec.max):
         reasons.append(Reason.OUT_OF_RANGE)
-    if spec.check_digit == "mynumber":
-        mynumber = check_mynumber(value)
-        if mynumber.reason is not None:
-            reasons.append(mynumber.reason)
+    if spec.check_digit is not None:
+        checked = CHECKS[spec.check_digit](value)
+        if checked.reason is not None:
+            reasons.append(checked.reason)
     dated = spec.type is FieldType.DATE
     if dated and rules.check("value.implausible_date", implausible_date(spec, value)):
         reasons.append(Reason.IMPLAUSIBLE_DATE)

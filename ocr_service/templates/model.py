@@ -153,7 +153,7 @@ class FieldSpec(Strict):
     max: float | None = None
     min_length: int | None = Field(default=None, ge=0)
     max_length: int | None = Field(default=None, ge=1)
-    check_digit: Literal["mynumber"] | None = None
+    check_digit: Literal["mynumber", "de_steuer_id"] | None = None
     vocabulary: (
         Literal[
             "prefecture",

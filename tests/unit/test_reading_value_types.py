@@ -527,3 +527,14 @@ def test_a_reviewer_may_type_what_a_recognizer_is_doubted_for() -> None:
 
 def field_of_template(locale: str, **kw: Any) -> FieldSpec:
     return template(locale, {"name": "f", **kw}).fields[0]
+
+
+@pytest.mark.parametrize(("text", "flagged"), [("86095742719", False), ("86095742710", True)])
+def test_a_steuer_id_field_flags_a_broken_check_digit(text: str, flagged: bool) -> None:
+    spec = FieldSpec.model_validate(
+        {"name": "steuer_id", "label": "Steuer-ID", "bbox": [0, 0, 400, 40]}
+        | {"type": "digits", "check_digit": "de_steuer_id"}
+    )
+    checked = check_value(spec, text)
+    assert checked.value == text
+    assert (Reason.CHECK_DIGIT_MISMATCH in checked.reasons) is flagged

