@@ -9,8 +9,9 @@ A crop (grayscale, dark ink on white, as the readers prepare a box) is mapped to
 MNIST-like 28 x 28 image by :func:`to_mnist`: cropped to its ink, scaled so its longer
 side is 20 pixels (aspect kept), and placed so its centre of mass is the image's
 centre, as MNIST's digits were. The reading is the most likely digit the whitelist
-allows, with its probability renormalized over the allowed digits; a crop without ink
-gives the empty reading.
+allows, with its probability renormalized over the allowed digits, and the runner-up
+digit with its probability (``OcrResult.runners_up``); a crop without ink gives the
+empty reading.
 """
 
 from __future__ import annotations
@@ -115,9 +116,13 @@ class DigitEngine:
             return EMPTY
         allowed = allowed_digits(settings)
         kept = probs[allowed]
-        best = int(np.argmax(kept))
-        confidence = float(kept[best] / max(float(kept.sum()), 1e-9))
-        return OcrResult(str(allowed[best]), (confidence,))
+        kept = kept / max(float(kept.sum()), 1e-9)
+        order = np.argsort(-kept)
+        best = int(order[0])
+        runner = ("", 0.0)
+        if len(order) > 1:
+            runner = (str(allowed[int(order[1])]), float(kept[order[1]]))
+        return OcrResult(str(allowed[best]), (float(kept[best]),), (runner,))
 
 
 def softmax(logits: FloatArray) -> FloatArray:

@@ -19,7 +19,7 @@ from ocr_service.ocr.base import (
     reads_digits,
     reads_lines,
 )
-from ocr_service.reading import rules
+from ocr_service.reading import digit_votes, rules
 from ocr_service.reading.accents import unsure_accent
 from ocr_service.reading.confidence import (
     BLANK_CONFIDENCE,
@@ -334,6 +334,8 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
         if not faint_row(spec, page):
             return blank_result(spec)
         return read_faint(spec, zone, engine, row_settings(spec, row_recognizer(engine)))
+    if votes_digits(spec, engine):
+        return voted_row(spec, page, engine, delta)
     settings = ocr_settings(spec)
     if is_digit_boxes(spec) or reads_lines(engine):
         confirmed = confirmed_row(spec, page, engine, delta)
@@ -372,6 +374,59 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if row_differs or any(agreed is False for _, _, agreed in inked):
         reasons.append(Reason.READINGS_DISAGREE)
     return make_result(spec, checked.value, box_text, confidence, reasons, checked.suggestion)
+
+
+def votes_digits(spec: FieldSpec, engine: OcrEngine) -> bool:
+    """Whether a row of digit boxes is settled by the line recognizer and the digit CNN
+    together (:func:`voted_row`): an engine with both, the rule switched on."""
+    return (
+        is_digit_boxes(spec)
+        and reads_lines(engine)
+        and reads_digits(engine)
+        and rules.active("arbitration.digit_votes")
+    )
+
+
+def voted_row(spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int) -> FieldResult:
+    """A row of digit boxes read as one line and each inked box by the digit CNN, the two
+    opinions on every box weighed together (:mod:`ocr_service.reading.digit_votes`).
+
+    The row is flagged ``readings_disagree`` when the two name another digit first in
+    any box (whichever the vote keeps: a vote that changes the line's digit is always
+    flagged), or when the line has another count of digits than there are inked boxes
+    (the CNN's digits are the value then); and ``low_confidence`` when its combined
+    confidence is under ``ROW_SURE``. Tesseract is not
+    asked: on real (MNIST) digits it read no digit in most boxes where the two others
+    disagreed (see :data:`~ocr_service.reading.digit_votes.ROW_SURE`)."""
+    digit = replace(ocr_settings(spec), recognizer=Recognizer.DIGIT)
+    images = [
+        prepare_text(box_zone(page, box), Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
+        for box in spec.boxes
+    ]
+    cnn = [engine.read(image, digit) for image in images if image is not None]
+    if not cnn:
+        return blank_result(spec)
+    line = read_box_row(spec, page, engine, Recognizer.LINE)
+    if line is None or len(line.text) != len(cnn) or any(not r.text for r in cnn):
+        text = "".join(r.text[:1] or UNREAD for r in cnn)
+        checked = check_value(spec, text)
+        base = ocr_confidence(OcrResult(text, tuple(r.min_confidence for r in cnn)))
+        confidence = combine(base, valid=checked.valid, agreement=False)
+        reasons = [*checked.reasons, Reason.READINGS_DISAGREE]
+        return make_result(spec, checked.value, text, confidence, reasons, checked.suggestion)
+    votes = digit_votes.settle(line, cnn)
+    text = "".join(v.digit for v in votes)
+    if text != line.text:
+        rules.fired("arbitration.digit_votes")
+    checked = check_value(spec, text)
+    sure = digit_votes.row_confidence(votes)
+    confidence = combine(sure, valid=checked.valid)
+    reasons = list(checked.reasons)
+    if not all(v.agreed for v in votes):
+        reasons.append(Reason.READINGS_DISAGREE)
+    if sure < digit_votes.ROW_SURE:
+        reasons.append(Reason.LOW_CONFIDENCE)
+    return make_result(spec, checked.value, text, confidence, reasons, checked.suggestion)
 
 
 def digit_opinions(
@@ -554,7 +609,8 @@ def read_box_row(
     variant: Variant = Variant.PRIMARY,
 ) -> OcrResult | None:
     """The whole row of boxes (their borders dropped out) read as one line of its
-    charset's characters (digits, by default)."""
+    charset's characters (digits, by default), each with its runner-up when the engine
+    gives one."""
     image = prepare_text(crop(page.dropout, spec.bbox), variant, target=CHAR_TARGET_HEIGHT)
     if image is None:
         return None
@@ -562,11 +618,12 @@ def read_box_row(
     allowed = set(spec.whitelist or spec.box_chars)
     digits = is_digit_boxes(spec)
     kept = [
-        (c, p)
-        for c, p in zip(result.text, result.char_confidences, strict=False)
+        (c, p, result.runner_up(i))
+        for i, (c, p) in enumerate(zip(result.text, result.char_confidences, strict=False))
         if (c.isdigit() if digits else c in allowed)
     ]
-    return OcrResult("".join(c for c, _ in kept), tuple(p for _, p in kept))
+    runners = tuple(r for _, _, r in kept) if result.runners_up else ()
+    return OcrResult("".join(c for c, _, _ in kept), tuple(p for _, p, _ in kept), runners)
 
 
 def row_settings(spec: FieldSpec, recognizer: Recognizer) -> OcrSettings:

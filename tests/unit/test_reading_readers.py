@@ -1,8 +1,12 @@
 """Readers and document checks with a scripted engine at the OCR seam (no Tesseract)."""
 
+from collections.abc import Iterator
+
 import numpy as np
+import pytest
 
 from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings, Recognizer
+from ocr_service.reading import rules
 from ocr_service.reading.page import PageImages
 from ocr_service.reading.readers import check_document, read_field
 from ocr_service.reading.validate import check_value
@@ -353,6 +357,14 @@ class ByRecognizer:
         return answers.pop(0) if answers else OcrResult("")
 
 
+@pytest.fixture
+def three_opinion_path() -> Iterator[None]:
+    """The path before the two-opinion vote (arbitration.digit_votes off): the line,
+    Tesseract and the digit CNN."""
+    with rules.disabled(["arbitration.digit_votes"]):
+        yield
+
+
 def three_written_boxes() -> tuple[PageImages, FieldSpec]:
     page, boxes = boxes_written_in(20, 20, 20)
     return page, spec(type="boxed", boxes=boxes)
@@ -370,6 +382,7 @@ def row_read_three_ways(line: str, boxes: str, digits: str) -> ByRecognizer:
     )
 
 
+@pytest.mark.usefixtures("three_opinion_path")
 def test_the_digit_recognizer_settles_a_box_the_line_and_tesseract_disagree_on() -> None:
     page, field = three_written_boxes()
     # box 2: the line reads 7, Tesseract 1, the digit recognizer 7: two of three say 7
@@ -383,6 +396,7 @@ def test_the_digit_recognizer_settles_a_box_the_line_and_tesseract_disagree_on()
     assert all(c.whitelist == "0123456789" for c in digit_calls)
 
 
+@pytest.mark.usefixtures("three_opinion_path")
 def test_siding_with_tesseract_against_the_line_settles_nothing() -> None:
     # on MNIST development pages the CNN and Tesseract agreeing against the line were
     # mostly both wrong (7 for 9): the disagreement stays flagged
@@ -392,6 +406,7 @@ def test_siding_with_tesseract_against_the_line_settles_nothing() -> None:
     assert "readings_disagree" in result.reasons
 
 
+@pytest.mark.usefixtures("three_opinion_path")
 def test_an_unsure_digit_recognizer_settles_nothing() -> None:
     page, field = three_written_boxes()
     engine = row_read_three_ways("173", "113", "173")
@@ -401,6 +416,7 @@ def test_an_unsure_digit_recognizer_settles_nothing() -> None:
     assert "readings_disagree" in result.reasons
 
 
+@pytest.mark.usefixtures("three_opinion_path")
 def test_a_box_tesseract_cannot_read_is_settled_by_the_line_and_the_cnn() -> None:
     page, field = three_written_boxes()
     engine = row_read_three_ways("173", "1?3", "173")
@@ -409,6 +425,7 @@ def test_a_box_tesseract_cannot_read_is_settled_by_the_line_and_the_cnn() -> Non
     assert not result.flagged
 
 
+@pytest.mark.usefixtures("three_opinion_path")
 def test_three_different_opinions_on_a_box_are_flagged() -> None:
     page, field = three_written_boxes()
     result = read_field(field, page, row_read_three_ways("173", "113", "193"))
@@ -417,6 +434,7 @@ def test_three_different_opinions_on_a_box_are_flagged() -> None:
     assert result.flagged
 
 
+@pytest.mark.usefixtures("three_opinion_path")
 def test_a_settled_box_is_less_sure_than_a_confirmed_one() -> None:
     page, field = three_written_boxes()
     settled = read_field(field, page, row_read_three_ways("173", "113", "173"))
@@ -435,11 +453,65 @@ def test_without_a_digit_recognizer_a_disagreement_stays_flagged() -> None:
     assert not [c for c in engine.calls if c.recognizer is Recognizer.DIGIT]
 
 
+@pytest.mark.usefixtures("three_opinion_path")
 def test_the_cnn_settles_nothing_when_it_reads_another_box_otherwise() -> None:
     # box 1: line and Tesseract agree on 1, the CNN reads 4: the CNN does not confirm the
     # row, so the disagreement on box 2 stays flagged (on MNIST development pages such a
     # box was a digit the line and Tesseract had both misread)
     page, field = three_written_boxes()
     result = read_field(field, page, row_read_three_ways("173", "113", "473"))
+    assert result.value == "173"
+    assert "readings_disagree" in result.reasons
+
+
+def row_read_by_line_and_cnn(line: OcrResult, digits: list[OcrResult]) -> ByRecognizer:
+    return ByRecognizer({Recognizer.LINE: [line], Recognizer.DIGIT: digits})
+
+
+def test_a_digit_row_is_settled_by_the_line_and_the_cnn_without_tesseract() -> None:
+    page, field = three_written_boxes()
+    line = OcrResult("173", (0.99, 0.99, 0.99), (("7", 0.005), ("1", 0.005), ("8", 0.005)))
+    cnn = [sure("1", 0.98), sure("7", 0.97), sure("3", 0.99)]
+    engine = row_read_by_line_and_cnn(line, cnn)
+    result = read_field(field, page, engine)
+    assert result.value == "173"
+    assert not result.flagged
+    assert not [c for c in engine.calls if c.recognizer is Recognizer.TESSERACT]
+
+
+def test_a_sure_cnn_corrects_an_unsure_line_digit() -> None:
+    page, field = three_written_boxes()
+    line = OcrResult("113", (0.99, 0.5, 0.99), (("7", 0.005), ("7", 0.3), ("8", 0.005)))
+    cnn = [sure("1", 0.98), sure("7", 0.99), sure("3", 0.99)]
+    result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
+    assert result.value == "173"
+    # the vote changed the line's digit: a change is always flagged
+    assert "readings_disagree" in result.reasons
+    assert result.flagged
+
+
+def test_a_sure_line_keeps_its_digit_over_an_unsure_cnn_but_is_flagged() -> None:
+    page, field = three_written_boxes()
+    line = OcrResult("173", (0.99, 0.99, 0.99), (("7", 0.005), ("1", 0.005), ("8", 0.005)))
+    cnn = [sure("1", 0.98), sure("2", 0.6), sure("3", 0.99)]
+    result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
+    assert result.value == "173"
+    assert "readings_disagree" in result.reasons
+
+
+def test_two_unsure_opinions_flag_the_row() -> None:
+    page, field = three_written_boxes()
+    line = OcrResult("173", (0.99, 0.5, 0.99), (("7", 0.005), ("1", 0.45), ("8", 0.005)))
+    cnn = [sure("1", 0.98), sure("1", 0.55), sure("3", 0.99)]
+    result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
+    assert "low_confidence" in result.reasons
+    assert result.flagged
+
+
+def test_a_line_with_another_count_of_digits_gives_the_cnns_digits_flagged() -> None:
+    page, field = three_written_boxes()
+    line = OcrResult("13", (0.99, 0.99))
+    cnn = [sure("1", 0.98), sure("7", 0.99), sure("3", 0.99)]
+    result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
     assert result.value == "173"
     assert "readings_disagree" in result.reasons

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ocr_service.ocr.base import OcrResult
 from ocr_service.reading import rules
+from ocr_service.reading.digit_votes import settle
 from ocr_service.reading.english import tesseract_spelling_wins
 from ocr_service.reading.readers import majority_digit
 from ocr_service.reading.spaces import respace
@@ -87,6 +88,18 @@ def settled_digit(line: str, box: str, digit: str) -> str | None:
     at 0.99), as a row of digit boxes settles it; None: the readings disagree."""
     settled = majority_digit(line, 0.99, box, digit, 0.99)
     return settled if rules.check("arbitration.digit_majority", settled is not None) else None
+
+
+def voted_digit(line: str, p_line: str, digit: str, p_digit: str) -> str:
+    """A box's digit from the line recognizer's and the digit CNN's readings (each a
+    digit at a probability, half the rest on a runner-up digit), as a row of digit
+    boxes settles it; with the rule off the line's digit stands."""
+    if not rules.active("arbitration.digit_votes"):
+        return line
+    runner = str((int(line) + 1) % 10)
+    row = OcrResult(line, (float(p_line),), ((runner, (1.0 - float(p_line)) / 2),))
+    cnn = OcrResult(digit, (float(p_digit),), ((line, (1.0 - float(p_digit)) / 2),))
+    return settle(row, [cnn])[0].digit
 
 
 def date_of_birth_reasons(text: str) -> list[str]:
