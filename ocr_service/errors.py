@@ -118,6 +118,13 @@ class ImageTooSmall(InputError):
     http_status = 422
 
 
+class BodyTooLarge(InputError):
+    """A request body (not an upload) is over its limit."""
+
+    code = "body_too_large"
+    http_status = 413
+
+
 class InvalidValue(InputError):
     """A value does not fit its field's type or rules."""
 
@@ -177,6 +184,14 @@ class NotFound(OcrServiceError):
 
     code = "not_found"
     http_status = 404
+    exit_code = 2
+
+
+class MethodNotAllowed(OcrServiceError):
+    """The path exists, but not with this HTTP method."""
+
+    code = "method_not_allowed"
+    http_status = 405
     exit_code = 2
 
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from ocr_service import __version__
 from ocr_service.api import errors
 from ocr_service.api.deps import Services
-from ocr_service.api.limits import BodySizeLimit
+from ocr_service.api.limits import JSON_BODY_LIMIT, BodySizeLimit, NoStore
 from ocr_service.api.routes import (
     documents,
     exports,
@@ -76,6 +76,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=JSON_BODY_LIMIT,
+        path_prefix="/",
+        except_prefix="/v1/uploads",
+        uploads=False,
+    )
+    app.add_middleware(NoStore)
     if settings.log_format == "json":
         configure_logging(fmt="json")
     for module in (health, uploads, documents, templates, exports, review, review_page):

@@ -12,20 +12,38 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ocr_service.errors import FileTooLarge
+from ocr_service.errors import BodyTooLarge, FileTooLarge, OcrServiceError
 
 MULTIPART_OVERHEAD = 64 * 1024
+JSON_BODY_LIMIT = 1024 * 1024
+"""Largest request body outside uploads (a review resolution, a webhook, a template): a
+60 MB JSON body was parsed and validated before its 422."""
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int, path_prefix: str = "/v1/uploads") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        path_prefix: str = "/v1/uploads",
+        except_prefix: str | None = None,
+        uploads: bool = True,
+    ) -> None:
         self.app = app
-        self.limit = max_bytes + MULTIPART_OVERHEAD
+        self.limit = max_bytes + (MULTIPART_OVERHEAD if uploads else 0)
         self.max_bytes = max_bytes
         self.path_prefix = path_prefix
+        self.except_prefix = except_prefix
+        self.uploads = uploads
+
+    def guards(self, path: str) -> bool:
+        if not path.startswith(self.path_prefix):
+            return False
+        return self.except_prefix is None or not path.startswith(self.except_prefix)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.path_prefix):
+        if scope["type"] != "http" or not self.guards(scope["path"]):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):
@@ -65,7 +83,12 @@ class BodySizeLimit:
         if exceeded and not started:
             await self._refuse(send)
 
-    def _error(self) -> FileTooLarge:
+    def _error(self) -> OcrServiceError:
+        if not self.uploads:
+            return BodyTooLarge(
+                f"the request body is over the limit of {self.max_bytes // 1024} KiB",
+                limit=self.max_bytes,
+            )
         return FileTooLarge(
             f"the upload is over the limit of {self.max_bytes / 2**20:.0f} MiB",
             limit=self.max_bytes,
@@ -79,9 +102,34 @@ class BodySizeLimit:
                 "status": 413,
                 "headers": [
                     (b"content-type", b"application/json"),
+                    (b"cache-control", b"no-store"),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
                 ],
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class NoStore:
+    """Every answer carries ``Cache-Control: no-store`` unless its route set its own: a
+    document, the feed, an export or a crop holds personal data, and no browser or proxy
+    may keep a copy. (Route-set values, such as the crops' ``private, no-store``, stay.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, stamped)

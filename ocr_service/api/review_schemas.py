@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,14 +50,20 @@ class ClaimRequest(Strict):
     )
 
 
+MAX_VALUE_CHARS = 2000
+"""Longest value a reviewer may enter (the longest field of a paper form is a few
+hundred characters; a 200 KB value was stored and exported)."""
+
+
 class FieldCorrection(Strict):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"value": "1987-02-28", "version": 2}]},
     )
-    value: str | bool | None = Field(
+    value: Annotated[str, Field(max_length=MAX_VALUE_CHARS)] | bool | None = Field(
         description="the right value; text is normalized for the field's type "
-        "(令和6年4月1日 → 2024-04-01); a checkbox takes true/false, a choice one option"
+        "(令和6年4月1日 → 2024-04-01); a checkbox takes true/false, a choice one option; "
+        f"at most {MAX_VALUE_CHARS} characters"
     )
     version: int = Field(ge=1, description="the document version the reviewer saw")
 
