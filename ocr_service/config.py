@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_retry_intervals: list[int] = Field(default_factory=lambda: [10, 60, 300, 1800, 7200])
     """Seconds before each retry of a failed webhook delivery (JSON list in the env)."""
+    webhook_allow_private: bool = False
+    """Allow webhook targets on loopback, private and link-local addresses (a receiver on
+    the city hall's own network); off, such targets are refused (ocr_service.webhooks.targets)."""
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

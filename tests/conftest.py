@@ -122,6 +122,8 @@ def settings(database_url: str, db_sessions: Any, tmp_path: Path) -> Settings:
         feed_settle_ms=0,
         job_result_ttl_seconds=60,
         job_failure_ttl_seconds=300,
+        # the webhook tests' receivers listen on 127.0.0.1 (targets.py refuses it by default)
+        webhook_allow_private=True,
     )
 
 

@@ -21,11 +21,12 @@ from ocr_service import __version__
 from ocr_service.config import Settings
 from ocr_service.db.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery, utcnow
 from ocr_service.db.session import session_scope
-from ocr_service.errors import ServiceUnavailable
+from ocr_service.errors import InvalidValue, ServiceUnavailable
 from ocr_service.observability.metrics import MetricsRecorder
 from ocr_service.queue import jobs
 from ocr_service.webhooks.service import secret_for
 from ocr_service.webhooks.signing import HEADER, sign
+from ocr_service.webhooks.targets import check_target
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,20 @@ def record(*, session: Session, request: Request, outcome: Outcome, final: bool)
     return delivery.status
 
 
+def screened_post(request: Request, settings: Settings) -> Outcome:
+    """The POST, unless the target now resolves to an address a webhook may not reach
+    (checked again here: a name can resolve elsewhere after registration). A refused
+    target is not contacted, and its outcome says why without telling ports apart."""
+    if not settings.webhook_allow_private:
+        try:
+            check_target(request.url)
+        except InvalidValue as exc:
+            return Outcome(
+                status_code=None, error=f"not sent: {exc.message}"[:MAX_ERROR], duration_ms=0
+            )
+    return post(request, timeout=settings.webhook_timeout_seconds)
+
+
 def deliver(delivery_id: str) -> str:
     """The rq job: one attempt at one delivery; returns ``delivered``, ``failed`` or ``skipped``."""
     ctx = jobs.context()
@@ -142,7 +157,7 @@ def deliver(delivery_id: str) -> str:
     if request is None:
         log.info("webhook delivery skipped delivery_id=%s", delivery_id)
         return "skipped"
-    outcome = post(request, timeout=ctx.settings.webhook_timeout_seconds)
+    outcome = screened_post(request, ctx.settings)
     job = get_current_job()
     retries_left = (job.retries_left or 0) if job is not None else 0
     with session_scope(ctx.sessions) as session:

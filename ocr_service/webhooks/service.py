@@ -42,6 +42,7 @@ from ocr_service.db.models import (
 from ocr_service.errors import InvalidValue, NotFound
 from ocr_service.queue.enqueue import make_queue
 from ocr_service.webhooks.signing import derive_secret
+from ocr_service.webhooks.targets import check_target
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,11 @@ def create_webhook(
     """Register a URL for events; return the row and its signing secret (shown once)."""
     if not events:
         raise InvalidValue("subscribe to at least one event: " + ", ".join(WebhookEvent))
+    url = check_url(url)
+    if not settings.webhook_allow_private:
+        check_target(url)
     row = Webhook(
-        url=check_url(url),
+        url=url,
         events=sorted({WebhookEvent(e).value for e in events}),
         description=description.strip()[:200],
         secret_salt=secrets.token_hex(16),

@@ -279,6 +279,7 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Set
         "OCR_REDIS_URL": settings.redis_url,
         "OCR_QUEUE_NAME": settings.queue_name,
         "OCR_WEBHOOK_RETRY_INTERVALS": "[0, 0, 0]",
+        "OCR_WEBHOOK_ALLOW_PRIVATE": "1",
     }.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
