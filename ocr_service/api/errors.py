@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from ocr_service.errors import (
@@ -63,6 +64,9 @@ def to_service_error(exc: Exception, request: Request | None = None) -> OcrServi
         isinstance(exc, DBAPIError) and exc.connection_invalidated
     ):
         return ServiceUnavailable("the database or queue is unavailable; try again shortly")
+    if isinstance(exc, PoolTimeout):
+        # every database connection is busy (a burst of uploads): nothing was written
+        return ServiceUnavailable("the service is busy; send the request again shortly")
     if isinstance(exc, RequestValidationError):
         problems = [
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
@@ -94,7 +98,7 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    for exc_type in (OcrServiceError, OperationalError, DBAPIError, RedisError):
+    for exc_type in (OcrServiceError, OperationalError, DBAPIError, RedisError, PoolTimeout):
         app.add_exception_handler(exc_type, handle_error)
     app.add_exception_handler(RequestValidationError, handle_error)
     app.add_exception_handler(HTTPException, handle_error)

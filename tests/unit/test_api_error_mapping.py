@@ -1,0 +1,31 @@
+"""A burst that exhausts the database pool answers 503 with Retry-After in the error shape,
+not a plain-text 500 (issue 21, item 1)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.requests import Request
+
+from ocr_service.api.errors import handle_error
+
+
+def request() -> Request:
+    return Request({"type": "http", "method": "POST", "path": "/v1/uploads", "headers": []})
+
+
+def test_an_exhausted_pool_is_503_with_retry_after() -> None:
+    exc = PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
+    response = asyncio.run(handle_error(request(), exc))
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    body = json.loads(bytes(response.body))
+    assert body["error"]["code"] == "service_unavailable"
+
+
+def test_an_unexpected_exception_is_a_json_500() -> None:
+    response = asyncio.run(handle_error(request(), KeyError("boom")))
+    assert response.status_code == 500
+    assert json.loads(bytes(response.body))["error"]["code"] == "internal_error"
