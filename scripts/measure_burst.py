@@ -30,12 +30,12 @@ from PIL import Image
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure_service import PG, REPO, free_port  # noqa: E402
+from measure_service import PG, REPO, free_port
 
-from ocr_service.auth import Role, create_key  # noqa: E402
-from ocr_service.db.migrate import upgrade  # noqa: E402
-from ocr_service.db.models import Upload  # noqa: E402
-from ocr_service.db.session import make_engine, make_session_factory, session_scope  # noqa: E402
+from ocr_service.auth import Role, create_key
+from ocr_service.db.migrate import upgrade
+from ocr_service.db.models import Upload
+from ocr_service.db.session import make_engine, make_session_factory, session_scope
 
 
 def png(i: int) -> bytes:
@@ -119,8 +119,10 @@ def measure(url: str, n: int) -> dict[str, object]:
     )
     port = free_port()
     api = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "ocr_service.api.app:create_app"]
-        + ["--port", str(port), "--log-level", "warning"],
+        [
+            *(sys.executable, "-m", "uvicorn", "--factory", "ocr_service.api.app:create_app"),
+            *("--port", str(port), "--log-level", "warning"),
+        ],
         env=env,
         cwd=REPO,
     )
