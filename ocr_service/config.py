@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_retry_intervals: list[int] = Field(default_factory=lambda: [10, 60, 300, 1800, 7200])
     """Seconds before each retry of a failed webhook delivery (JSON list in the env)."""
+    upload_slots: int = Field(default=4, ge=1)
+    """Uploads handled at once per API process; more wait their turn (ocr_service.api.limits)."""
+    upload_wait_seconds: float = Field(default=60.0, gt=0)
+    """How long an upload waits for its turn before it is answered 503 with Retry-After."""
     webhook_allow_private: bool = False
     """Allow webhook targets on loopback, private and link-local addresses (a receiver on
     the city hall's own network); off, such targets are refused (ocr_service.webhooks.targets)."""

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from ocr_service import __version__
 from ocr_service.api import errors
 from ocr_service.api.deps import Services
-from ocr_service.api.limits import JSON_BODY_LIMIT, BodySizeLimit, NoStore
+from ocr_service.api.limits import JSON_BODY_LIMIT, BodySizeLimit, NoStore, UploadAdmission
 from ocr_service.api.routes import (
     documents,
     exports,
@@ -82,6 +82,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         path_prefix="/",
         except_prefix="/v1/uploads",
         uploads=False,
+    )
+    app.add_middleware(
+        UploadAdmission,
+        slots=settings.upload_slots,
+        wait_seconds=settings.upload_wait_seconds,
     )
     app.add_middleware(NoStore)
     if settings.log_format == "json":

@@ -8,11 +8,12 @@ off where it passes the limit and answered 413 all the same.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ocr_service.errors import BodyTooLarge, FileTooLarge, OcrServiceError
+from ocr_service.errors import BodyTooLarge, FileTooLarge, OcrServiceError, ServiceUnavailable
 
 MULTIPART_OVERHEAD = 64 * 1024
 JSON_BODY_LIMIT = 1024 * 1024
@@ -133,3 +134,68 @@ class NoStore:
             await send(message)
 
         await self.app(scope, receive, stamped)
+
+
+class UploadAdmission:
+    """At most ``slots`` uploads are handled at once; the others wait their turn here, on
+    the event loop, before any database connection or pool thread is taken.
+
+    Without it a burst of 50-100 uploads filled the thread pool, each request holding a
+    database connection while its file was checked, and requests past the connection
+    pool's size timed out: some were committed and then answered 503 (acknowledged and
+    committed differed), and SQLite answered most of them 503. A request that waits
+    longer than ``wait_seconds`` is answered 503 with ``Retry-After`` and nothing is
+    written (scripts/measure_burst.py measures it)."""
+
+    def __init__(
+        self, app: ASGIApp, *, slots: int, wait_seconds: float, path: str = "/v1/uploads"
+    ) -> None:
+        self.app = app
+        self.slots = slots
+        self.wait_seconds = wait_seconds
+        self.path = path
+        self._gate: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        admitted = (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and scope["path"].rstrip("/") == self.path
+        )
+        if not admitted:
+            await self.app(scope, receive, send)
+            return
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.slots)
+        try:
+            await asyncio.wait_for(self._gate.acquire(), timeout=self.wait_seconds)
+        except TimeoutError:
+            await self._busy(send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._gate.release()
+
+    async def _busy(self, send: Send) -> None:
+        error = ServiceUnavailable(
+            f"too many uploads at once; nothing was stored; send it again in {BUSY_RETRY} s"
+        )
+        body = json.dumps({"error": error.to_dict()}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 503,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", str(BUSY_RETRY).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+BUSY_RETRY = 10
+"""Seconds a refused upload is told to wait (``Retry-After``)."""
