@@ -139,14 +139,42 @@ def _count_pdf_pages(path: Path, limits: Limits) -> int:
     pages = int(match.group(1))
     size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", out, re.M)
     if size and pages:
-        w_in, h_in = float(size.group(1)) / 72, float(size.group(2)) / 72
-        pixels = w_in * h_in * limits.pdf_dpi**2
-        if pixels > limits.max_pixels:
-            raise ImageTooLarge(
-                f"a PDF page of {w_in:.1f}x{h_in:.1f} in at {limits.pdf_dpi} dpi would have "
-                f"{pixels / 1e6:.0f} MP; the limit is {limits.max_pixels / 1e6:.0f} MP"
-            )
+        _check_pdf_page(1, float(size.group(1)), float(size.group(2)), limits)
+    if 1 < pages <= limits.max_pages:
+        for number, w_pt, h_pt in _pdf_page_sizes(path, pages):
+            _check_pdf_page(number, w_pt, h_pt, limits)
     return pages
+
+
+PAGE_SIZE = re.compile(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts", re.M)
+
+
+def _pdf_page_sizes(path: Path, pages: int) -> list[tuple[int, float, float]]:
+    """Every page's size in points (``pdfinfo -f 1 -l N``), read before anything renders."""
+    try:
+        proc = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", str(pages), str(path)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise CorruptFile("the PDF's pages could not be measured within 30 s") from exc
+    out = proc.stdout.decode("utf-8", "replace")
+    return [(int(n), float(w), float(h)) for n, w, h in PAGE_SIZE.findall(out)]
+
+
+def _check_pdf_page(number: int, w_pt: float, h_pt: float, limits: Limits) -> None:
+    """Refuse a PDF page that would render past the pixel limit (before it is rendered)."""
+    w_in, h_in = w_pt / 72, h_pt / 72
+    pixels = w_in * h_in * limits.pdf_dpi**2
+    if pixels > limits.max_pixels:
+        raise ImageTooLarge(
+            f"page {number} of the PDF is {w_in:.1f}x{h_in:.1f} in, which at "
+            f"{limits.pdf_dpi} dpi would have {pixels / 1e6:.0f} MP; the limit is "
+            f"{limits.max_pixels / 1e6:.0f} MP per page",
+            page=number,
+        )
 
 
 def _open_image(path: Path, limits: Limits) -> Image.Image:
@@ -186,6 +214,18 @@ def _check_pixels(size: tuple[int, int], limits: Limits) -> None:
         )
 
 
+def _check_frame(size: tuple[int, int], index: int, limits: Limits) -> None:
+    """Refuse a frame (a TIFF page) past the pixel limit before it is decoded: the open
+    checks only the first frame, and an 81 MP second frame was decoded in full."""
+    w, h = size
+    if w * h > limits.max_pixels:
+        raise ImageTooLarge(
+            f"page {index + 1} of the image is {w}x{h} px, {w * h / 1e6:.0f} MP; the limit "
+            f"is {limits.max_pixels / 1e6:.0f} MP per page; rescan at 300 dpi",
+            page=index + 1,
+        )
+
+
 def _count_image_pages(path: Path, limits: Limits) -> int:
     with _open_image(path, limits) as im:
         return int(getattr(im, "n_frames", 1))
@@ -212,8 +252,15 @@ def load_page(
     with _open_image(path, limits) as im:
         frames = ImageSequence.Iterator(im)
         try:
-            frame = frames[index]
+            frame = frames[index]  # reads the frame's header only
+            _check_frame(frame.size, index, limits)
             frame.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ImageTooLarge(
+                f"page {index + 1} of the image is larger than "
+                f"{limits.max_pixels / 1e6:.0f} MP (or is a decompression bomb); rescan at 300 dpi",
+                page=index + 1,
+            ) from exc
         except (OSError, EOFError, ValueError) as exc:
             raise CorruptFile(
                 f"page {index + 1} of the image is damaged or truncated and cannot be decoded"

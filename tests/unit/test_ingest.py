@@ -1,4 +1,5 @@
-"""Ingest: type sniffing, limits and decoding of every accepted image kind (no poppler needed)."""
+"""Ingest: type sniffing, limits and decoding of every accepted image kind (poppler only for
+the PDF page-size check)."""
 
 from __future__ import annotations
 
@@ -125,3 +126,31 @@ def test_decompression_bomb(tmp_path: Path) -> None:
     assert path.stat().st_size < 1_000_000
     with pytest.raises(ImageTooLarge):
         probe_file(path)
+
+
+def test_an_oversized_second_tiff_frame_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    small = Image.new("L", (400, 560), 255)
+    big = Image.new("L", (1500, 1500), 255)
+    path = tmp_path / "two.tif"
+    small.save(path, save_all=True, append_images=[big])
+    limits = Limits(max_pixels=1_000_000)
+    assert load_page(path, 0, limits).shape[:2] == (560, 400)
+    with pytest.raises(ImageTooLarge) as caught:
+        load_page(path, 1, limits)
+    assert caught.value.details["page"] == 2
+    assert "page 2" in caught.value.message
+
+
+def test_an_oversized_later_pdf_page_is_refused_before_anything_renders(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # A4
+    writer.add_blank_page(width=14400, height=14400)  # a 200-inch page
+    path = tmp_path / "two.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(ImageTooLarge) as caught:
+        probe_file(path)
+    assert caught.value.details["page"] == 2
+    assert "200.0x200.0 in" in caught.value.message
