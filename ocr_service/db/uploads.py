@@ -45,12 +45,20 @@ class UploadRequest:
     external_ref: str | None
 
 
+def invisible(char: str) -> bool:
+    """A format character (bidi overrides and isolates, zero-width characters) or a C1
+    control: dropped from file names (C0 controls become ``_`` with the path characters)."""
+    return unicodedata.category(char) == "Cf" or 0x80 <= ord(char) <= 0x9F
+
+
 def sanitize_filename(name: str | None) -> str:
-    """The base name only, NFC, without control or path characters, at most 255 bytes."""
+    """The base name only, NFC, without control, format (bidi overrides such as U+202E,
+    zero-width characters) or path characters, at most 255 bytes."""
     if not name:
         return "upload"
     base = PureWindowsPath(PurePosixPath(name).name).name
     base = unicodedata.normalize("NFC", base)
+    base = "".join(c for c in base if not invisible(c))
     base = UNSAFE_CHARS.sub("_", base).strip(" .")
     while len(base.encode("utf-8")) > 255:
         base = base[:-1]

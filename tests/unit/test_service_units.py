@@ -89,6 +89,10 @@ def test_cursor_round_trips_and_refuses_tampering() -> None:
 def test_filenames_are_sanitized() -> None:
     assert sanitize_filename("../../etc/passwd") == "passwd"
     assert sanitize_filename("C:\\scans\\転入届.pdf") == "転入届.pdf"
+    # a right-to-left override would show "invoiceexe.pdf" for an .exe; zero-width and
+    # isolate characters hide what a clerk reads
+    assert sanitize_filename("invoice\u202efdp.exe") == "invoicefdp.exe"
+    assert sanitize_filename("a\u200bb\u2066c\x85.pdf") == "abc.pdf"
     assert sanitize_filename("a\x00b<c>.png") == "a_b_c_.png"
     assert sanitize_filename(None) == "upload"
     assert sanitize_filename("..") == "upload"
