@@ -13,6 +13,7 @@ import re
 import subprocess
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,11 +178,23 @@ def _check_pdf_page(number: int, w_pt: float, h_pt: float, limits: Limits) -> No
         )
 
 
+@contextmanager
+def _pixel_limit(pixels: int) -> Iterator[None]:
+    """PIL's bomb limit set to ``pixels`` for one open, and put back after: it is a
+    process-wide setting, and a small limit left behind (a test's, or a caller's) refused
+    every later image of the process."""
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def _open_image(path: Path, limits: Limits) -> Image.Image:
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _pixel_limit(limits.max_pixels):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            Image.MAX_IMAGE_PIXELS = limits.max_pixels
             im = Image.open(path)
             try:
                 _check_pixels(im.size, limits)

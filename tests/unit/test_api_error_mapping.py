@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.requests import Request
 
 from ocr_service.api.errors import handle_error
+
+
+def answer(exc: Exception) -> Any:
+    """``handle_error``'s response, run on an event loop of its own thread (another test
+    may leave a loop running on this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, handle_error(request(), exc)).result()
 
 
 def request() -> Request:
@@ -18,7 +27,7 @@ def request() -> Request:
 
 def test_an_exhausted_pool_is_503_with_retry_after() -> None:
     exc = PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
-    response = asyncio.run(handle_error(request(), exc))
+    response = answer(exc)
     assert response.status_code == 503
     assert response.headers["retry-after"]
     body = json.loads(bytes(response.body))
@@ -26,6 +35,6 @@ def test_an_exhausted_pool_is_503_with_retry_after() -> None:
 
 
 def test_an_unexpected_exception_is_a_json_500() -> None:
-    response = asyncio.run(handle_error(request(), KeyError("boom")))
+    response = answer(KeyError("boom"))
     assert response.status_code == 500
     assert json.loads(bytes(response.body))["error"]["code"] == "internal_error"
