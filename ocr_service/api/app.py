@@ -16,19 +16,19 @@ from ocr_service.api.routes import (
     documents,
     exports,
     health,
+    metrics,
     review,
     review_page,
     templates,
     uploads,
+    webhooks,
 )
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.session import make_engine, make_session_factory
-from ocr_service.observability import routes as metrics
 from ocr_service.observability.logs import configure_logging
 from ocr_service.queue.enqueue import RqPageQueue, make_redis
 from ocr_service.storage import LocalStorage
 from ocr_service.templates.loader import TemplateRegistry
-from ocr_service.webhooks import routes as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NoStore)
     if settings.log_format == "json":
         configure_logging(fmt="json")
-    for module in (health, uploads, documents, templates, exports, review, review_page):
-        app.include_router(module.router)
-    for module in (webhooks, metrics):
+    for module in (
+        health,
+        uploads,
+        documents,
+        templates,
+        exports,
+        review,
+        review_page,
+        webhooks,
+        metrics,
+    ):
         app.include_router(module.router)
     return app
