@@ -12,10 +12,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from ocr_service.broker import make_redis
 from ocr_service.config import get_settings
 from ocr_service.db.models import DeliveryStatus, WebhookEvent
 from ocr_service.db.session import SessionFactory, make_engine, make_session_factory, session_scope
-from ocr_service.queue.enqueue import make_redis
 from ocr_service.retention import purge
 from ocr_service.storage import LocalStorage
 from ocr_service.webhooks import service as webhooks

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from ocr_service.auth import Role, create_key, list_keys, revoke_key
+from ocr_service.broker import make_redis
 from ocr_service.config import get_settings
 from ocr_service.db.migrate import upgrade
 from ocr_service.db.session import (
@@ -17,7 +18,7 @@ from ocr_service.db.session import (
     make_session_factory,
     session_scope,
 )
-from ocr_service.queue.enqueue import RqPageQueue, make_redis
+from ocr_service.queue.enqueue import RqPageQueue
 from ocr_service.queue.reconcile import reconcile
 
 

@@ -40,10 +40,10 @@ from sqlalchemy import text
 
 from ocr_service.api import create_app
 from ocr_service.auth import Role, create_key
+from ocr_service.broker import make_queue
 from ocr_service.config import Settings
 from ocr_service.db.migrate import upgrade
 from ocr_service.db.session import make_engine, make_session_factory, session_scope
-from ocr_service.queue.enqueue import make_queue
 from ocr_service.results import Document, FieldResult, PageInfo
 from ocr_service.templates.loader import TemplateRegistry
 from ocr_service.templates.model import FieldType

@@ -23,9 +23,9 @@ from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
+from ocr_service.broker import make_queue, make_redis
 from ocr_service.config import Settings, get_settings
 from ocr_service.queue import jobs
-from ocr_service.queue.enqueue import make_queue, make_redis
 from ocr_service.queue.reconcile import ReconcileLoop
 
 log = logging.getLogger("ocr_service.worker")

@@ -23,10 +23,11 @@ from ocr_service.api.routes import (
     uploads,
     webhooks,
 )
+from ocr_service.broker import make_redis
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.session import make_engine, make_session_factory
 from ocr_service.observability.logs import configure_logging
-from ocr_service.queue.enqueue import RqPageQueue, make_redis
+from ocr_service.queue.enqueue import RqPageQueue
 from ocr_service.storage import LocalStorage
 from ocr_service.templates.loader import TemplateRegistry
 

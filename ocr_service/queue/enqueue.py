@@ -7,11 +7,12 @@ import logging
 from redis import Redis
 from redis.client import Pipeline
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
+from ocr_service.broker import make_queue
 from ocr_service.config import Settings
 
 log = logging.getLogger(__name__)
@@ -19,20 +20,6 @@ log = logging.getLogger(__name__)
 #: The job function, named by path so this module never imports the pipeline.
 PROCESS_PAGE = "ocr_service.queue.jobs.process_page"
 RETRY_INTERVALS = [5, 30, 120]
-
-
-def make_redis(settings: Settings) -> Redis:
-    """A client for ``settings.redis_url`` (connects lazily, on first command)."""
-    return Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=30)
-
-
-def make_queue(settings: Settings, connection: Redis) -> Queue:
-    return Queue(
-        settings.queue_name,
-        connection=connection,
-        serializer=JSONSerializer,
-        default_timeout=settings.job_timeout_seconds,
-    )
 
 
 def page_job_id(upload_id: str, index: int) -> str:

@@ -22,13 +22,14 @@ from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 from sqlalchemy.exc import OperationalError
 
+from ocr_service import worker_context
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.processing import PageWork, fail_page, finish_page, retry_page_later, start_page
-from ocr_service.db.session import SessionFactory, make_engine, make_session_factory, session_scope
+from ocr_service.db.session import SessionFactory, session_scope
 from ocr_service.errors import InternalError, JobTimeout, OcrServiceError, ServiceUnavailable
 from ocr_service.imaging.ingest import Limits
-from ocr_service.observability import hooks
 from ocr_service.pipeline import Reader
+from ocr_service.queue import hooks
 from ocr_service.results import Document
 from ocr_service.storage import LocalStorage
 from ocr_service.templates.loader import TemplateRegistry
@@ -52,6 +53,8 @@ class PageReader(Protocol):
 
 @dataclass
 class WorkerContext:
+    """The process's :class:`~ocr_service.worker_context.JobContext`, its file store and reader."""
+
     settings: Settings
     sessions: SessionFactory
     storage: LocalStorage
@@ -64,8 +67,7 @@ _context: WorkerContext | None = None
 def configure(settings: Settings, *, reader: PageReader | None = None) -> WorkerContext:
     """Build this process's context; loads the OCR engines unless a reader is given."""
     global _context
-    if _context is not None:
-        _context.sessions.kw["bind"].dispose()
+    base = worker_context.configure(settings)
     if reader is None:
         reader = Reader(
             registry=TemplateRegistry(settings.templates_dir),
@@ -77,8 +79,8 @@ def configure(settings: Settings, *, reader: PageReader | None = None) -> Worker
             ),
         )
     _context = WorkerContext(
-        settings=settings,
-        sessions=make_session_factory(make_engine(settings.database_url)),
+        settings=base.settings,
+        sessions=base.sessions,
         storage=LocalStorage(settings.data_dir),
         reader=reader,
     )
@@ -93,9 +95,8 @@ def context() -> WorkerContext:
 def reset() -> None:
     """Drop the context (and its database pool); the next job builds a new one."""
     global _context
-    if _context is not None:
-        _context.sessions.kw["bind"].dispose()
     _context = None
+    worker_context.reset()
 
 
 def encode_png(image: npt.NDArray[np.uint8]) -> bytes:

@@ -17,13 +17,12 @@ import httpx
 from rq import get_current_job
 from sqlalchemy.orm import Session
 
-from ocr_service import __version__
+from ocr_service import __version__, worker_context
 from ocr_service.config import Settings
 from ocr_service.db.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery, utcnow
 from ocr_service.db.session import session_scope
 from ocr_service.errors import InvalidValue, ServiceUnavailable
 from ocr_service.observability.metrics import MetricsRecorder
-from ocr_service.queue import jobs
 from ocr_service.webhooks.service import secret_for
 from ocr_service.webhooks.signing import HEADER, sign
 from ocr_service.webhooks.targets import check_target
@@ -151,7 +150,7 @@ def screened_post(request: Request, settings: Settings) -> Outcome:
 
 def deliver(delivery_id: str) -> str:
     """The rq job: one attempt at one delivery; returns ``delivered``, ``failed`` or ``skipped``."""
-    ctx = jobs.context()
+    ctx = worker_context.context()  # settings and the database: no OCR engines
     with session_scope(ctx.sessions) as session:
         request = prepare(session=session, settings=ctx.settings, delivery_id=delivery_id)
     if request is None:

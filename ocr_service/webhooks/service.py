@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ocr_service.broker import make_queue
 from ocr_service.config import Settings
 from ocr_service.db.models import (
     DeliveryStatus,
@@ -40,7 +41,6 @@ from ocr_service.db.models import (
     utcnow,
 )
 from ocr_service.errors import InvalidValue, NotFound
-from ocr_service.queue.enqueue import make_queue
 from ocr_service.webhooks.signing import derive_secret
 from ocr_service.webhooks.targets import check_target
 

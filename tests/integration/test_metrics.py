@@ -17,12 +17,12 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from ocr_service.broker import make_queue
 from ocr_service.config import Settings
 from ocr_service.db.session import make_engine
 from ocr_service.errors import BlankPage
 from ocr_service.observability.logs import JsonFormatter, log_context
 from ocr_service.observability.metrics import render_metrics, scrape_connection
-from ocr_service.queue.enqueue import make_queue
 
 pytestmark = pytest.mark.integration
 

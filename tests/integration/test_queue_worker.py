@@ -11,12 +11,13 @@ import pytest
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
+from ocr_service.broker import make_queue
 from ocr_service.config import Settings
 from ocr_service.db.models import FieldRow, Page
 from ocr_service.db.processing import touch_pages
 from ocr_service.db.session import session_scope
 from ocr_service.errors import BlankPage, OcrEngineError
-from ocr_service.queue.enqueue import RqPageQueue, make_queue
+from ocr_service.queue.enqueue import RqPageQueue
 from ocr_service.queue.reconcile import reconcile
 
 pytestmark = pytest.mark.integration

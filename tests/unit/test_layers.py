@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "ocr_service"
+REPO = Path(__file__).resolve().parents[2]
+PACKAGE = REPO / "ocr_service"
 
 
 def module_name(path: Path) -> str:
@@ -43,3 +46,31 @@ def test_nothing_below_the_api_imports_it() -> None:
         if not any(within(module, a) for a in above)
     }
     assert {m: found for m, found in wrong.items() if found} == {}
+
+
+def test_webhooks_and_observability_sit_below_the_queue() -> None:
+    """The worker's jobs (``queue``) call webhooks and metrics; nothing calls back up."""
+    below = {
+        "ocr_service.observability": ("ocr_service.queue", "ocr_service.webhooks"),
+        "ocr_service.webhooks": ("ocr_service.queue",),
+    }
+    wrong = {
+        module: sorted(m for m in imported if any(within(m, u) for u in below[package]))
+        for module, imported in sources().items()
+        for package in below
+        if within(module, package)
+    }
+    assert {m: found for m, found in wrong.items() if found} == {}
+
+
+def test_webhook_delivery_loads_no_ocr_engine() -> None:
+    code = (
+        "import sys\n"
+        "import ocr_service.webhooks.delivery\n"
+        "heavy = ('cv2', 'tesserocr', 'pytesseract', 'onnxruntime', 'ocr_service.pipeline')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert out.stdout.strip() == ""

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from ocr_service.api.deps import Services, ServicesDep
+from ocr_service.broker import make_queue
 from ocr_service.observability.metrics import render_metrics, scrape_connection
-from ocr_service.queue.enqueue import make_queue
 
 router = APIRouter(tags=["operations"])
 

@@ -1,7 +1,9 @@
 """After a worker finishes a page: count it in the shared metrics and emit webhook events.
 
-Called by :mod:`ocr_service.queue.jobs` once the page's result is committed. Nothing here
-may fail the page: a metrics or webhook problem is logged (with the ids) and swallowed.
+Called by :mod:`ocr_service.queue.jobs` once the page's result is committed. It sits
+above :mod:`ocr_service.webhooks` and :mod:`ocr_service.observability`, which import
+nothing from here. Nothing here may fail the page: a metrics or webhook problem is logged
+(with the ids) and swallowed.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from typing import Protocol
 from redis import Redis
 from rq import get_current_job
 
+from ocr_service.broker import make_redis
 from ocr_service.config import Settings
 from ocr_service.db.processing import PageWork
 from ocr_service.db.session import SessionFactory, session_scope
 from ocr_service.observability.metrics import MetricsRecorder
-from ocr_service.queue.enqueue import make_redis
 from ocr_service.results import Document
 from ocr_service.webhooks.service import DeliveryQueue, document_event, notify, upload_event
 

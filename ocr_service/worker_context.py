@@ -1,0 +1,48 @@
+"""What every rq job of a worker process shares: the settings and one database pool.
+
+It loads no OCR engine, so a webhook delivery job costs an HTTP request and a few queries.
+
+The worker (or a test) calls :func:`configure` once; a job that runs in a process nobody
+configured builds the context from the environment. The page job adds its file store and
+reader on top (:func:`ocr_service.queue.jobs.configure`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ocr_service.config import Settings, get_settings
+from ocr_service.db.session import SessionFactory, make_engine, make_session_factory
+
+
+@dataclass(frozen=True)
+class JobContext:
+    settings: Settings
+    sessions: SessionFactory
+
+
+_context: JobContext | None = None
+
+
+def configure(settings: Settings) -> JobContext:
+    """Build this process's context (replacing, and closing the pool of, an earlier one)."""
+    global _context
+    reset()
+    _context = JobContext(
+        settings=settings,
+        sessions=make_session_factory(make_engine(settings.database_url)),
+    )
+    return _context
+
+
+def context() -> JobContext:
+    """The process's context, created from the environment on first use."""
+    return _context if _context is not None else configure(get_settings())
+
+
+def reset() -> None:
+    """Drop the context and its database pool; the next job builds a new one."""
+    global _context
+    if _context is not None:
+        _context.sessions.kw["bind"].dispose()
+    _context = None
