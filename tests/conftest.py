@@ -264,6 +264,7 @@ def files() -> type[Files]:
 class StandInReading:
     document: Document
     straightened: npt.NDArray[np.uint8]
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

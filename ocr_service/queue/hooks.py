@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Protocol
 
 from redis import Redis
 from rq import get_current_job
@@ -25,11 +24,6 @@ from ocr_service.results import Document
 from ocr_service.webhooks.service import DeliveryQueue, document_event, notify, upload_event
 
 log = logging.getLogger(__name__)
-
-
-class Reading(Protocol):
-    @property
-    def document(self) -> Document: ...
 
 
 @contextmanager
@@ -61,11 +55,11 @@ def page_done(
     *,
     work: PageWork,
     status: str,
-    reading: Reading,
+    document: Document,
+    timings: Mapping[str, float],
 ) -> None:
-    """A page was read and stored with ``status`` (verified or needs_review)."""
-    document = reading.document
-    timings: Mapping[str, float] = getattr(reading, "timings", None) or {}
+    """A page was read (its stages took ``timings`` seconds) and stored with ``status``
+    (verified or needs_review)."""
     try:
         with _redis(settings) as conn:
             MetricsRecorder(conn, settings.queue_name).page_read(

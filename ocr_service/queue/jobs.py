@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import io
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,11 +39,18 @@ log = logging.getLogger(__name__)
 
 
 class Reading(Protocol):
+    """What the pipeline returns for a page (:class:`ocr_service.pipeline.PageReading`)."""
+
     @property
     def document(self) -> Document: ...
 
     @property
     def straightened(self) -> npt.NDArray[np.uint8]: ...
+
+    @property
+    def timings(self) -> Mapping[str, float]:
+        """Seconds per stage, for the stage-timing metrics."""
+        ...
 
 
 class PageReader(Protocol):
@@ -168,7 +176,14 @@ def _process_page(upload_id: str, index: int) -> str:
     log.info(
         "read upload=%s page=%s document=%s status=%s", upload_id, index, work.document_id, status
     )
-    hooks.page_done(ctx.settings, ctx.sessions, work=work, status=status, reading=reading)
+    hooks.page_done(
+        ctx.settings,
+        ctx.sessions,
+        work=work,
+        status=status,
+        document=reading.document,
+        timings=reading.timings,
+    )
     return status
 
 

@@ -61,6 +61,7 @@ def page(browser: Browser) -> Iterator[Page]:
 class Reading:
     document: Document
     straightened: npt.NDArray[np.uint8]
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -51,6 +51,7 @@ VALID: dict[FieldType, FieldValue] = {
 class Reading:
     document: Document
     straightened: npt.NDArray[np.uint8]
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
