@@ -3,8 +3,9 @@
 Every error the service raises on purpose derives from :class:`OcrServiceError`.
 Each subclass carries a stable machine-readable ``code``, the HTTP status the API
 answers with, the exit code of the command line, and whether a retry can help.
-One FastAPI handler and one worker failure handler map them; nothing outside the
-API layer raises ``HTTPException``.
+One FastAPI handler and one worker failure handler map them, and both bring any other
+exception into the family with the one classifier, :mod:`ocr_service.failures`; nothing
+outside the API layer raises ``HTTPException``.
 
     OcrServiceError
     ├── InputError                      (4xx: the caller sent something we cannot use)

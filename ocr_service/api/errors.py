@@ -15,9 +15,6 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from redis.exceptions import RedisError
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from ocr_service.errors import (
@@ -27,8 +24,8 @@ from ocr_service.errors import (
     MethodNotAllowed,
     NotFound,
     OcrServiceError,
-    ServiceUnavailable,
 )
+from ocr_service.failures import DEPENDENCY_ERRORS, as_service_error
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +53,16 @@ def from_framework(exc: HTTPException, request: Request) -> OcrServiceError:
 
 
 def to_service_error(exc: Exception, request: Request | None = None) -> OcrServiceError:
-    if isinstance(exc, OcrServiceError):
-        return exc
+    """The framework's refusals and request validation here; the rest by the one classifier."""
     if isinstance(exc, HTTPException) and request is not None:
         return from_framework(exc, request)
-    if isinstance(exc, OperationalError | RedisError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
-    ):
-        return ServiceUnavailable("the database or queue is unavailable; try again shortly")
-    if isinstance(exc, PoolTimeout):
-        # every database connection is busy (a burst of uploads): nothing was written
-        return ServiceUnavailable("the service is busy; send the request again shortly")
     if isinstance(exc, RequestValidationError):
         problems = [
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
             for e in exc.errors()
         ]
         return InvalidValue("the request is not valid", problems=problems)
-    return InternalError(f"unexpected {type(exc).__name__}; see the service log")
+    return as_service_error(exc)
 
 
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
@@ -98,7 +87,8 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    for exc_type in (OcrServiceError, OperationalError, DBAPIError, RedisError, PoolTimeout):
+    handled: tuple[type[Exception], ...] = (OcrServiceError, *DEPENDENCY_ERRORS)
+    for exc_type in handled:
         app.add_exception_handler(exc_type, handle_error)
     app.add_exception_handler(RequestValidationError, handle_error)
     app.add_exception_handler(HTTPException, handle_error)

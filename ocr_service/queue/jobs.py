@@ -18,16 +18,14 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
-from redis.exceptions import RedisError
 from rq import get_current_job
-from rq.timeouts import JobTimeoutException
-from sqlalchemy.exc import OperationalError
 
 from ocr_service import worker_context
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.processing import PageWork, fail_page, finish_page, retry_page_later, start_page
 from ocr_service.db.session import SessionFactory, session_scope
-from ocr_service.errors import InternalError, JobTimeout, OcrServiceError, ServiceUnavailable
+from ocr_service.errors import InternalError
+from ocr_service.failures import as_service_error
 from ocr_service.imaging.ingest import Limits
 from ocr_service.pipeline import Reader
 from ocr_service.queue import hooks
@@ -187,17 +185,6 @@ def _process_page(upload_id: str, index: int) -> str:
     return status
 
 
-def as_service_error(exc: BaseException) -> OcrServiceError:
-    """Classify by exception type (never by message text)."""
-    if isinstance(exc, OcrServiceError):
-        return exc
-    if isinstance(exc, JobTimeoutException):
-        return JobTimeout("reading the page took longer than the job timeout")
-    if isinstance(exc, OperationalError | RedisError):
-        return ServiceUnavailable(f"a dependency failed: {type(exc).__name__}")
-    return InternalError(f"unexpected {type(exc).__name__} while reading the page")
-
-
 def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
     """The one worker failure handler.
 
@@ -211,8 +198,9 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
     ids = (work.upload_id, work.index, work.document_id)
     if error.retryable and retries_left > 0:
         log.warning(
-            "retryable %s upload=%s page=%s document=%s; %s retries left",
+            "retryable %s (%s) upload=%s page=%s document=%s; %s retries left",
             error.code,
+            type(exc).__name__,
             *ids,
             retries_left,
         )
@@ -229,7 +217,9 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
     if isinstance(error, InternalError):
         log.error("failed upload=%s page=%s document=%s", *ids, exc_info=exc)
     else:
-        log.warning("failed %s upload=%s page=%s document=%s", error.code, *ids)
+        log.warning(
+            "failed %s (%s) upload=%s page=%s document=%s", error.code, type(exc).__name__, *ids
+        )
     with session_scope(ctx.sessions) as session:
         marked = fail_page(
             session=session,
