@@ -14,7 +14,7 @@ from ocr_service.bench.seeds import (
     mnist_split,
     split_of,
 )
-from ocr_service.cli_bench import resolve_seed
+from ocr_service.cli.bench import resolve_seed
 
 SEEDS_DOC = Path(__file__).resolve().parents[2] / "docs" / "bench" / "seeds.md"
 

@@ -241,7 +241,7 @@ def test_builder_steps_build_an_installable_wheel(stages: list[Stage], tmp_path:
         names = set(zf.namelist())
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         assert "ocr-service = ocr_service.cli:main" in zf.read(entry_points).decode()
-    assert "ocr_service/cli.py" in names and "worker/__init__.py" in names
+    assert "ocr_service/cli/__init__.py" in names and "worker/__init__.py" in names
     migrations = {n for n in names if n.startswith("ocr_service/db/migrations/versions/v")}
     shipped = {
         f"ocr_service/db/migrations/versions/{p.name}"

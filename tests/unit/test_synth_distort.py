@@ -15,7 +15,7 @@ import pytest
 from ocr_service.bench.runner import FONT_STYLES
 from ocr_service.bench.templates import MultiRegistry
 from ocr_service.cli import build_parser, main
-from ocr_service.cli_bench import config_from
+from ocr_service.cli.bench import config_from
 from ocr_service.synth import distort as d
 from ocr_service.synth import generate, generate_values, render_filled
 from ocr_service.synth.fonts import DISTORTED, FACES, available

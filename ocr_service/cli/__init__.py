@@ -1,9 +1,10 @@
 """The ``ocr-service`` command line.
 
-Subcommands are registered by small modules, each owning one area:
-``cli_templates`` (template tooling), ``cli_read`` (read files), ``service_cli``
-(serve, worker, keys, migrate, reconcile, purge) and ``cli_bench`` (benchmark).
-One boundary turns :class:`OcrServiceError` into a message and an exit code.
+Subcommands are registered by the modules of this package, each owning one area:
+``templates`` (template tooling), ``read`` (read files), ``service`` (serve, worker,
+keys, migrate, reconcile), ``bench`` (benchmark), ``synth`` (synthetic forms) and ``ops``
+(purge, webhooks). One boundary turns :class:`OcrServiceError` into a message and an
+exit code. ``python -m ocr_service.cli`` runs it too.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ Handler = Callable[[argparse.Namespace], int]
 
 #: Modules with ``register(subparsers)``; each adds its subcommands and sets ``func``.
 COMMAND_MODULES = (
-    "ocr_service.cli_templates",
-    "ocr_service.cli_read",
-    "ocr_service.service_cli",
-    "ocr_service.cli_bench",
-    "ocr_service.cli_synth",
-    "ocr_service.cli_ops",
+    "ocr_service.cli.templates",
+    "ocr_service.cli.read",
+    "ocr_service.cli.service",
+    "ocr_service.cli.bench",
+    "ocr_service.cli.synth",
+    "ocr_service.cli.ops",
 )
 
 
@@ -73,7 +74,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

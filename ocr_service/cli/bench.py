@@ -279,7 +279,7 @@ def started_from_command_line() -> bool:
     """``ocr-service bench ...`` or ``python -m ocr_service.cli bench ...`` (not a test calling
     :func:`ocr_service.cli.main`), so running ``sys.argv`` again is the same command."""
     program = Path(sys.argv[0]).name
-    return program in ("ocr-service", "cli.py") and "bench" in sys.argv[1:]
+    return program in ("ocr-service", "__main__.py") and "bench" in sys.argv[1:]
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
