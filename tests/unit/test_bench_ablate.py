@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ocr_service.bench.ablate import Reading, Shares, effect_of, format_markdown, resolve
@@ -71,3 +73,41 @@ def test_effect_counts_fields_the_rule_decides() -> None:
         [effect],
     )
     assert f"| `{rule}` | normalize |" in table
+
+
+def test_by_type_says_where_a_rule_caught_errors_and_where_it_only_cost_flags() -> None:
+    rule = "arbitration.tesseract_confirms"
+    touched = frozenset({rule})
+
+    def typed(o: FieldOutcome, field_type: str) -> FieldOutcome:
+        return replace(o, field_type=field_type)
+
+    normal = [
+        Reading(
+            [
+                typed(outcome("mail", correct=False, flagged=True), "email"),  # caught
+                typed(outcome("name", correct=True, flagged=True), "text"),  # flag only
+                typed(outcome("city", correct=True, flagged=False), "text"),  # unchanged
+            ],
+            [touched] * 3,
+        )
+    ]
+    ablated = {
+        0: Reading(
+            [
+                typed(outcome("mail", correct=False, flagged=False), "email"),
+                typed(outcome("name", correct=True, flagged=False), "text"),
+                typed(outcome("city", correct=True, flagged=False), "text"),
+            ],
+            [frozenset()] * 3,
+        )
+    }
+    effect = effect_of(rule, normal, ablated, touched=3)
+    assert effect.by_type == {"email": {"caught": 1}, "text": {"flagged_right": 1}}
+    table = format_markdown(
+        {"seed": 1, "split": "dev", "pages": 1, "level": "mixed", "templates": ["t"]},
+        Shares.of(normal[0].outcomes),
+        [effect],
+    )
+    assert f"| `{rule}` | email | 0 | 0 | 1 | 0 |" in table
+    assert f"| `{rule}` | text | 0 | 0 | 0 | 1 |" in table
