@@ -36,8 +36,7 @@ class Services:
 
     @property
     def limits(self) -> Limits:
-        s = self.settings
-        return Limits(max_bytes=s.max_upload_bytes, max_pages=s.max_pages, max_pixels=s.max_pixels)
+        return Limits.from_settings(self.settings)
 
 
 def get_services(request: Request) -> Services:

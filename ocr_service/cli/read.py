@@ -10,6 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from ocr_service.config import get_settings
 from ocr_service.errors import CorruptFile
 from ocr_service.imaging.ingest import Limits, probe_file
 from ocr_service.ocr.engines import DEFAULT_ENGINE, ENGINE_NAMES
@@ -36,14 +37,19 @@ def register(sub: Any) -> None:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    reader = Reader(registry=TemplateRegistry(args.templates_dir), engine_name=args.engine)
+    """Read with the upload limits (``OCR_MAX_UPLOAD_BYTES``, ``OCR_MAX_PAGES``,
+    ``OCR_MAX_PIXELS``): a file the service would refuse is refused here too."""
+    limits = Limits.from_settings(get_settings())
+    reader = Reader(
+        registry=TemplateRegistry(args.templates_dir), engine_name=args.engine, limits=limits
+    )
     if args.template:
         reader.registry.get(args.template)  # fail early on an unknown id
     documents: list[Document] = []
     for path in args.files:
         if not path.is_file():
             raise CorruptFile(f"{path}: no such file")
-        pages = probe_file(path, Limits()).pages
+        pages = probe_file(path, limits).pages
         show = not args.no_progress and pages > 1 and sys.stderr.isatty()
         with tqdm(total=pages, desc=path.name, unit="page", disable=not show) as bar:
 

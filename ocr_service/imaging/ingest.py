@@ -23,6 +23,7 @@ from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from ocr_service.config import Settings
 from ocr_service.errors import (
     CorruptFile,
     EncryptedFile,
@@ -48,6 +49,15 @@ class Limits:
     min_side: int = 300
     pdf_dpi: int = 200
     """DPI at which PDF pages are rendered."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        """The ``OCR_MAX_*`` settings: uploads, the worker and ``ocr-service read`` use these."""
+        return cls(
+            max_bytes=settings.max_upload_bytes,
+            max_pages=settings.max_pages,
+            max_pixels=settings.max_pixels,
+        )
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,7 @@ def configure(settings: Settings, *, reader: PageReader | None = None) -> Worker
         reader = Reader(
             registry=TemplateRegistry(settings.templates_dir),
             engine_name=settings.engine_name,
-            limits=Limits(
-                max_bytes=settings.max_upload_bytes,
-                max_pages=settings.max_pages,
-                max_pixels=settings.max_pixels,
-            ),
+            limits=Limits.from_settings(settings),
         )
     _context = WorkerContext(
         settings=base.settings,

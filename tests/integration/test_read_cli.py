@@ -145,3 +145,25 @@ def test_truncated_encrypted_and_endless_pdfs(
     endless.write_bytes(buf.getvalue())
     with pytest.raises(TooManyPages, match="10000 pages"):
         probe_file(endless, Limits())
+
+
+def test_read_applies_the_upload_limits(
+    three_copies: tuple[Path, list[dict[str, object]]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``OCR_MAX_*`` hold for ``ocr-service read`` as for uploads (it used the defaults)."""
+    path, _ = three_copies
+    monkeypatch.setenv("OCR_MAX_PAGES", "2")
+    proc = run("read", str(path))
+    assert proc.returncode != 0 and "too_many_pages" in proc.stderr, proc.stderr
+    monkeypatch.setenv("OCR_MAX_PAGES", "500")
+    monkeypatch.setenv("OCR_MAX_UPLOAD_BYTES", "1000")
+    proc = run("read", str(path))
+    assert proc.returncode != 0 and "file_too_large" in proc.stderr, proc.stderr
+    monkeypatch.delenv("OCR_MAX_UPLOAD_BYTES")
+    monkeypatch.setenv("OCR_MAX_PIXELS", "1000000")
+    big = tmp_path / "big.png"
+    Image.new("L", (1654, 2339), 255).save(big)
+    proc = run("read", str(big))
+    assert proc.returncode != 0 and "image_too_large" in proc.stderr, proc.stderr
