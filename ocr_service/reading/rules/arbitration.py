@@ -67,6 +67,32 @@ RULES = (
         ),
     ),
     Rule(
+        id="arbitration.border_overflow",
+        stage=Stage.ARBITRATION,
+        profiles=frozenset({Profile.CODE}),
+        implementation="ocr_service.reading.readers:border_overflow_disagrees",
+        example_runner=f"{RUN}:seven_over_border",
+        summary="A digit box whose writing runs over its top or bottom border is read once "
+        "more by the digit CNN with what lies beyond the border (the printed line's band "
+        "bridged where a stroke crosses it; only ink connected to the box's writing); a "
+        "row where that reading names another digit than the vote is flagged "
+        "readings_disagree. The value is not changed.",
+        flag=Reason.READINGS_DISAGREE,
+        examples=(Example("above", "overflow"),),
+        evidence=(
+            Evidence(
+                "real MNIST development digits in the digit boxes of irs_w9, jp_kyufukin, "
+                "de_kindergeld and us_i9, dev seeds 37 and 38 (30 pages per template pair), "
+                "171 voted rows, 1,634 boxes (docs/bench/mnist_dev_misses.md)",
+                "of 10 boxes both opinions read wrong, 8 ran over their border and the "
+                "overflow reading was right on 3 (a 7 read 1 on us_i9, a 3 read 1, a 2 read "
+                "7): both silent rows of those pages (us_i9) flagged; it named another "
+                "digit than a right vote on 2 of 816 right boxes that ran over",
+                synthetic_only=False,
+            ),
+        ),
+    ),
+    Rule(
         id="arbitration.digit_majority",
         stage=Stage.ARBITRATION,
         profiles=frozenset({Profile.CODE}),
@@ -154,6 +180,13 @@ RULES = (
                 "the line recognizer dropped a letter at full confidence (kondohanako read "
                 "kondohaako at 1.00); no count",
                 ("c320897", "f2a2061"),
+            ),
+            Evidence(
+                "generator, dev seed 41: 88 pages of all 11 templates, print, "
+                "handwriting-style and distorted (1,920 fields; bench --ablate)",
+                "kept: without it silent 0.52 -> 0.78 % (5 wrong text fields it alone "
+                "flags), flagged 19.79 -> 14.43 % (95 right text fields and 3 right e-mails "
+                "flagged only by it); e-mail only would keep the cost and lose the 5",
             ),
         ),
     ),
