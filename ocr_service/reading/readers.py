@@ -36,6 +36,7 @@ from ocr_service.reading.document import check_document
 from ocr_service.reading.english import tesseract_spelling_wins
 from ocr_service.reading.kana import CONFUSION_CAP, near_confusion
 from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
+from ocr_service.reading.overflow import overflow_zone
 from ocr_service.reading.page import PageImages, crop, shrink
 from ocr_service.reading.prepare import (
     FAINT_TEXT_DELTA,
@@ -399,11 +400,12 @@ def voted_row(spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int) 
     asked: on real (MNIST) digits it read no digit in most boxes where the two others
     disagreed (see :data:`~ocr_service.reading.digit_votes.ROW_SURE`)."""
     digit = replace(ocr_settings(spec), recognizer=Recognizer.DIGIT)
-    images = [
-        prepare_text(box_zone(page, box), Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
+    prepared = [
+        (box, prepare_text(box_zone(page, box), Variant.PRIMARY, CHAR_TARGET_HEIGHT, delta))
         for box in spec.boxes
     ]
-    cnn = [engine.read(image, digit) for image in images if image is not None]
+    inked = [(box, image) for box, image in prepared if image is not None]
+    cnn = [engine.read(image, digit) for _, image in inked]
     if not cnn:
         return blank_result(spec)
     line = read_box_row(spec, page, engine, Recognizer.LINE)
@@ -422,11 +424,38 @@ def voted_row(spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int) 
     sure = digit_votes.row_confidence(votes)
     confidence = combine(sure, valid=checked.valid)
     reasons = list(checked.reasons)
-    if not all(v.agreed for v in votes):
+    boxes = [box for box, _ in inked]
+    overran = border_overflow_disagrees(page, boxes, votes, engine, digit, delta)
+    if not all(v.agreed for v in votes) or overran:
         reasons.append(Reason.READINGS_DISAGREE)
     if sure < digit_votes.ROW_SURE:
         reasons.append(Reason.LOW_CONFIDENCE)
     return make_result(spec, checked.value, text, confidence, reasons, checked.suggestion)
+
+
+def border_overflow_disagrees(
+    page: PageImages,
+    boxes: list[list[int]],
+    votes: list[digit_votes.BoxVote],
+    engine: OcrEngine,
+    digit: OcrSettings,
+    delta: int,
+) -> bool:
+    """Whether the digit CNN, shown a box's writing with what of it runs over the box's
+    top or bottom border (:func:`~ocr_service.reading.overflow.overflow_zone`), names
+    another digit than the vote in any box: the stroke the box's own crop lost may be
+    what tells the digit (a 7's bar; rule ``arbitration.border_overflow``)."""
+    if not rules.active("arbitration.border_overflow"):
+        return False
+    for box, vote in zip(boxes, votes, strict=True):
+        zone = overflow_zone(page, box, BOX_INSET, delta)
+        if zone is None:
+            continue
+        image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
+        if image is not None and engine.read(image, digit).text[:1] != vote.digit:
+            rules.fired("arbitration.border_overflow")
+            return True
+    return False
 
 
 def digit_opinions(

@@ -8,11 +8,15 @@ the reading modules.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ocr_service.ocr.base import OcrResult
 from ocr_service.reading import rules
 from ocr_service.reading.digit_votes import settle
 from ocr_service.reading.english import tesseract_spelling_wins
-from ocr_service.reading.readers import majority_digit
+from ocr_service.reading.overflow import overflow_zone
+from ocr_service.reading.page import PageImages
+from ocr_service.reading.readers import BOX_INSET, majority_digit
 from ocr_service.reading.spaces import respace
 from ocr_service.reading.validate import Checked, check_value
 from ocr_service.templates.model import FieldSpec
@@ -114,3 +118,29 @@ def passport_reasons(text: str) -> list[str]:
         type="text", language="eng", content="passport_number", pattern="^[0-9A-Z]{6,12}$"
     )
     return [str(r) for r in check_value(spec, text).reasons]
+
+
+def seven_over_border(bar: str) -> str:
+    """A 7 in a ruled box, its bar drawn ``above`` the top border or ``inside`` the box:
+    "overflow" when the box's writing is looked for beyond its border and found there
+    (the bar), else "inside" (what the box's own crop shows)."""
+    page, box = seven_in_box(bar_above=bar == "above")
+    if not rules.active("arbitration.border_overflow"):
+        return "inside"
+    return "inside" if overflow_zone(page, box, BOX_INSET) is None else "overflow"
+
+
+def seven_in_box(*, bar_above: bool) -> tuple[PageImages, list[int]]:
+    """A 60 x 80 page with one 20 x 30 box (its border printed and dropped out) holding
+    a 7: a stem, and a bar above the top border or just under it."""
+    box = [20, 25, 20, 30]
+    mask = np.zeros((80, 60), dtype=np.bool_)
+    mask[23:28, 18:42] = mask[53:58, 18:42] = True  # top and bottom border, dilated
+    mask[23:58, 18:23] = mask[23:58, 37:42] = True  # sides
+    page = np.full((80, 60), 255, dtype=np.uint8)
+    bar = slice(18, 22) if bar_above else slice(29, 32)
+    page[bar, 24:35] = 30
+    page[bar.start : 50, 31:34] = 30  # the stem, from the bar down
+    dropout = page.copy()
+    dropout[mask] = 255
+    return PageImages(registered=page, dropout=dropout, form_mask=mask), box
