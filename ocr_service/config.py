@@ -60,9 +60,13 @@ class Settings(BaseSettings):
 
     log_format: Literal["text", "json"] = "text"
     """``json``: one JSON object per log line (ts, level, logger, msg, ids)."""
-    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
+    """Per delivery attempt; the rq job is stopped 10 s after it (ocr_service.broker)."""
     webhook_retry_intervals: list[int] = Field(default_factory=lambda: [10, 60, 300, 1800, 7200])
     """Seconds before each retry of a failed webhook delivery (JSON list in the env)."""
+    webhook_max_pending: int = Field(default=100, ge=1)
+    """Deliveries a webhook may have pending (queued or waiting to retry); an event past
+    that is recorded ``failed`` (``dropped: ...``) for that webhook instead of queued."""
     upload_slots: int = Field(default=4, ge=1)
     """Uploads handled at once per API process; more wait their turn (ocr_service.api.limits)."""
     upload_wait_seconds: float = Field(default=60.0, gt=0)

@@ -40,7 +40,7 @@ from sqlalchemy import text
 
 from ocr_service.api import create_app
 from ocr_service.auth import Role, create_key
-from ocr_service.broker import make_queue
+from ocr_service.broker import make_queue, make_webhook_queue
 from ocr_service.config import Settings
 from ocr_service.db.migrate import upgrade
 from ocr_service.db.session import make_engine, make_session_factory, session_scope
@@ -199,7 +199,8 @@ def live_server(app: Any) -> Iterator[str]:
 
 @pytest.fixture
 def run_worker(settings: Settings, redis_conn: Any) -> Iterator[Callable[..., bool]]:
-    """``run_worker(reader=None)``: drain the test queue with a burst ``SimpleWorker`` here.
+    """``run_worker(reader=None)``: drain the test's page queue, then its webhook queue,
+    with a burst ``SimpleWorker`` here (as ``python -m worker`` orders them).
 
     ``reader`` swaps the pipeline for a stand-in (the seam in ``ocr_service.queue.jobs``);
     without it the real pipeline is loaded.
@@ -211,7 +212,9 @@ def run_worker(settings: Settings, redis_conn: Any) -> Iterator[Callable[..., bo
     def run(reader: Any = None) -> bool:
         jobs.configure(settings, reader=reader)
         worker = SimpleWorker(
-            [make_queue(settings, redis_conn)], connection=redis_conn, serializer=JSONSerializer
+            [make_queue(settings, redis_conn), make_webhook_queue(settings, redis_conn)],
+            connection=redis_conn,
+            serializer=JSONSerializer,
         )
         try:
             return worker.work(burst=True, logging_level="WARNING")

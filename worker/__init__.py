@@ -7,6 +7,12 @@ It is an rq :class:`~rq.SimpleWorker`: jobs run in the worker process itself, so
 engines, reference images and the database pool are loaded once and reused. (A forking
 worker would load them in every child.) Job timeouts still apply (SIGALRM); a worker
 that dies mid-job leaves its page to ``reconcile``.
+
+It takes the page queue first and the webhook queue only when no page waits (rq tries its
+queues in order before every job), so a delivery holds it for one attempt at most
+(``OCR_WEBHOOK_TIMEOUT_SECONDS``). ``--webhooks-only`` runs a delivery worker that loads
+no OCR engine and takes the webhook queue alone; page workers then run with ``--queue``
+naming the page queue.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from types import FrameType
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
-from ocr_service.broker import make_queue, make_redis
+from ocr_service import worker_context
+from ocr_service.broker import make_queue, make_redis, make_webhook_queue, webhook_queue_name
 from ocr_service.config import Settings, get_settings
 from ocr_service.queue import jobs
 from ocr_service.queue.reconcile import ReconcileLoop
@@ -68,15 +75,24 @@ def run(
     queues: Sequence[str] = (),
     reconcile: bool = True,
     max_jobs: int | None = None,
+    webhooks_only: bool = False,
 ) -> bool:
-    """Work until stopped (or, with ``burst``, until the queues are empty)."""
+    """Work until stopped (or, with ``burst``, until the queues are empty).
+
+    The queues are tried in order: by default the page queue, then the webhook queue.
+    ``webhooks_only``: the webhook queue alone, and no OCR engine is loaded."""
     settings.check_secrets()
-    ctx = jobs.configure(settings)  # loads the OCR engines, once, before the first job
     connection = make_redis(settings)
-    names = list(queues) or [settings.queue_name]
-    rq_queues = [
-        make_queue(settings.model_copy(update={"queue_name": n}), connection) for n in names
-    ]
+    if webhooks_only:
+        ctx: worker_context.JobContext | jobs.WorkerContext = worker_context.configure(settings)
+        rq_queues = [make_webhook_queue(settings, connection)]
+    else:
+        ctx = jobs.configure(settings)  # loads the OCR engines, once, before the first job
+        rq_queues = [_queue(settings, connection, n) for n in queues] or [
+            make_queue(settings, connection),
+            make_webhook_queue(settings, connection),
+        ]
+    names = [q.name for q in rq_queues]
     loop = None
     if reconcile and not burst:
         loop = ReconcileLoop(settings=settings, sessions=ctx.sessions, connection=connection)
@@ -106,11 +122,20 @@ def run(
         connection.close()
 
 
+def _queue(settings: Settings, connection: Redis, name: str) -> Queue:
+    if name == webhook_queue_name(settings):
+        return make_webhook_queue(settings, connection)
+    return make_queue(settings.model_copy(update={"queue_name": name}), connection)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m worker", description=__doc__)
     parser.add_argument("--burst", action="store_true", help="quit when the queues are empty")
     parser.add_argument("--queue", action="append", default=[], help="queue name (repeatable)")
+    parser.add_argument(
+        "--webhooks-only", action="store_true", help="deliver webhooks only (no OCR engines)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    run(get_settings(), burst=args.burst, queues=args.queue)
+    run(get_settings(), burst=args.burst, queues=args.queue, webhooks_only=args.webhooks_only)
     return 0

@@ -33,6 +33,11 @@ def register(sub: Any) -> None:
     worker = sub.add_parser("worker", help="run a queue worker (loads the OCR engines once)")
     worker.add_argument("--burst", action="store_true", help="quit when the queues are empty")
     worker.add_argument("--queue", action="append", default=[], help="queue name (repeatable)")
+    worker.add_argument(
+        "--webhooks-only",
+        action="store_true",
+        help="deliver webhooks only, from <OCR_QUEUE_NAME>-webhooks (loads no OCR engine)",
+    )
     worker.set_defaults(func=cmd_worker)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
@@ -92,7 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from worker import run  # loads the pipeline; the other commands must not
 
-    run(get_settings(), burst=args.burst, queues=args.queue)
+    run(get_settings(), burst=args.burst, queues=args.queue, webhooks_only=args.webhooks_only)
     return 0
 
 

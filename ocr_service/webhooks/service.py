@@ -4,7 +4,10 @@ Emitting is two steps. :func:`emit` records one ``webhook_deliveries`` row per s
 webhook in the caller's transaction (idempotent: a ``(webhook_id, event_id)`` pair is
 recorded once, so two workers finishing an upload's last pages at the same moment send
 one ``upload.done``). After the commit, :class:`DeliveryQueue` enqueues one rq job per
-delivery; the job (:mod:`.delivery`) POSTs it and rq retries it with backoff.
+delivery on the webhook queue (not the page queue); the job (:mod:`.delivery`) POSTs it
+and rq retries it with backoff. A webhook with ``OCR_WEBHOOK_MAX_PENDING`` deliveries
+pending already gets the new one recorded ``failed`` (dropped), so a dead receiver's
+backlog stays bounded.
 
 Safe to import in the API process: nothing here loads the pipeline.
 """
@@ -22,11 +25,11 @@ from urllib.parse import urlsplit
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ocr_service.broker import make_queue
+from ocr_service.broker import delivery_job_timeout, make_webhook_queue
 from ocr_service.config import Settings
 from ocr_service.db.models import (
     DeliveryStatus,
@@ -212,10 +215,22 @@ def upload_event(*, session: Session, upload_id: str) -> Event | None:
     )
 
 
-def emit(*, session: Session, event: Event) -> list[str]:
-    """Record a delivery of ``event`` for each subscribed webhook; commit; return their ids."""
+def pending_count(*, session: Session, webhook_id: str) -> int:
+    """Deliveries of a webhook still pending (queued, in flight or waiting to retry)."""
+    query = select(func.count()).where(
+        WebhookDelivery.webhook_id == webhook_id,
+        WebhookDelivery.status == DeliveryStatus.PENDING,
+    )
+    return session.scalar(query) or 0
+
+
+def emit(*, session: Session, event: Event, max_pending: int | None = None) -> list[str]:
+    """Record a delivery of ``event`` for each subscribed webhook; commit; return the ids
+    of those to send. A webhook with ``max_pending`` deliveries pending already gets this
+    one recorded ``failed`` (dropped) instead, and it is not returned."""
     hooks = [h for h in list_webhooks(session=session) if event.type.value in h.events]
     created: list[str] = []
+    dropped: list[tuple[str, str]] = []
     now = utcnow()
     payload = {
         "id": event.id,
@@ -232,29 +247,50 @@ def emit(*, session: Session, event: Event) -> list[str]:
         delivery = WebhookDelivery(
             webhook_id=hook.id, event_id=event.id, event=event.type.value, payload=payload
         )
+        backlog = pending_count(session=session, webhook_id=hook.id)
+        full = max_pending is not None and backlog >= max_pending
+        if full:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.last_error = (
+                f"dropped: {backlog} deliveries to this webhook were pending already "
+                f"(OCR_WEBHOOK_MAX_PENDING={max_pending})"
+            )
         try:
             with session.begin_nested():
                 session.add(delivery)
         except IntegrityError:  # another process recorded it first
             continue
-        created.append(delivery.id)
+        if full:
+            dropped.append((delivery.id, hook.id))
+        else:
+            created.append(delivery.id)
     session.commit()
     for delivery_id in created:
         log.info("webhook event %s recorded delivery_id=%s", event.type.value, delivery_id)
+    for delivery_id, webhook_id in dropped:
+        log.warning(
+            "webhook event %s dropped delivery_id=%s webhook_id=%s: %s deliveries pending",
+            event.type.value,
+            delivery_id,
+            webhook_id,
+            max_pending,
+        )
     return created
 
 
 class DeliveryQueue:
-    """Enqueues delivery jobs on the service's rq queue, ahead of page jobs.
+    """Enqueues delivery jobs on the webhook queue, which workers take after the page
+    queue, so a delivery never stands in front of a page.
 
-    Retries follow ``OCR_WEBHOOK_RETRY_INTERVALS`` (seconds between attempts). A Redis
-    outage is logged, not raised: the delivery stays ``pending`` in the database and
-    ``ocr-service webhooks redeliver`` enqueues it again.
+    Retries follow ``OCR_WEBHOOK_RETRY_INTERVALS`` (seconds between attempts); rq stops
+    an attempt 10 s past ``OCR_WEBHOOK_TIMEOUT_SECONDS``. A Redis outage is logged, not
+    raised: the delivery stays ``pending`` in the database and ``ocr-service webhooks
+    redeliver`` enqueues it again.
     """
 
     def __init__(self, settings: Settings, connection: Redis) -> None:
         self.settings = settings
-        self.queue: Queue = make_queue(settings, connection)
+        self.queue: Queue = make_webhook_queue(settings, connection)
 
     def enqueue(self, delivery_ids: Sequence[str]) -> None:
         s = self.settings
@@ -265,15 +301,10 @@ class DeliveryQueue:
                     DELIVER,
                     args=[delivery_id],
                     job_id=f"webhook-{delivery_id}",
-                    timeout=int(s.webhook_timeout_seconds) + 30,
+                    timeout=delivery_job_timeout(s),
                     result_ttl=s.job_result_ttl_seconds,
                     failure_ttl=s.job_failure_ttl_seconds,
-                    retry=(
-                        Retry(max=len(intervals), interval=intervals, enqueue_at_front=True)
-                        if intervals
-                        else None
-                    ),
-                    at_front=True,
+                    retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
                     description=f"webhook delivery {delivery_id}",
                 )
         except RedisError as exc:
@@ -289,7 +320,9 @@ def notify(*, session: Session, queue: DeliveryQueue, events: Sequence[Event | N
     ids: list[str] = []
     for event in events:
         if event is not None:
-            ids.extend(emit(session=session, event=event))
+            ids.extend(
+                emit(session=session, event=event, max_pending=queue.settings.webhook_max_pending)
+            )
     if ids:
         queue.enqueue(ids)
 

@@ -3,6 +3,7 @@ Redis server, and a loopback TCP proxy in front of PostgreSQL that can be cut.""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -59,6 +60,10 @@ def worker_env(settings: Settings) -> dict[str, str]:
             "OCR_RECONCILE_AFTER_SECONDS": str(settings.reconcile_after_seconds),
             "OCR_RECONCILE_INTERVAL_SECONDS": str(settings.reconcile_interval_seconds),
             "OCR_ENGINE_NAME": settings.engine_name,
+            "OCR_WEBHOOK_TIMEOUT_SECONDS": str(settings.webhook_timeout_seconds),
+            "OCR_WEBHOOK_RETRY_INTERVALS": json.dumps(settings.webhook_retry_intervals),
+            "OCR_WEBHOOK_MAX_PENDING": str(settings.webhook_max_pending),
+            "OCR_WEBHOOK_ALLOW_PRIVATE": "1" if settings.webhook_allow_private else "0",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from ocr_service.api.deps import Services, ServicesDep
-from ocr_service.broker import make_queue
+from ocr_service.broker import make_queue, make_webhook_queue
 from ocr_service.observability.metrics import render_metrics, scrape_connection
 
 router = APIRouter(tags=["operations"])
@@ -36,7 +36,7 @@ def _render(services: Services) -> bytes:
         return render_metrics(
             redis=connection,
             engine=services.engine,
-            queues=[make_queue(settings, connection)],
+            queues=[make_queue(settings, connection), make_webhook_queue(settings, connection)],
             namespace=settings.queue_name,
         )
     finally:
