@@ -393,8 +393,8 @@ def voted_row(spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int) 
     opinions on every box weighed together (:mod:`ocr_service.reading.digit_votes`).
 
     The row is flagged ``readings_disagree`` when the two name another digit first in
-    any box (whichever the vote keeps: a vote that changes the line's digit is always
-    flagged), or when the line has another count of digits than there are inked boxes
+    a box and their product gives that box's digit under ``DISAGREE_SURE`` (whichever
+    the vote keeps), or when the line has another count of digits than there are inked boxes
     (the CNN's digits are the value then); and ``low_confidence`` when its combined
     confidence is under ``ROW_SURE``. Tesseract is not
     asked: on real (MNIST) digits it read no digit in most boxes where the two others
@@ -426,7 +426,7 @@ def voted_row(spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int) 
     reasons = list(checked.reasons)
     boxes = [box for box, _ in inked]
     overran = border_overflow_disagrees(page, boxes, votes, engine, digit, delta)
-    if not all(v.agreed for v in votes) or overran:
+    if not all(v.settled for v in votes) or overran:
         reasons.append(Reason.READINGS_DISAGREE)
     if sure < digit_votes.ROW_SURE:
         reasons.append(Reason.LOW_CONFIDENCE)

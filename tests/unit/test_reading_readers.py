@@ -485,17 +485,35 @@ def test_a_sure_cnn_corrects_an_unsure_line_digit() -> None:
     cnn = [sure("1", 0.98), sure("7", 0.99), sure("3", 0.99)]
     result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
     assert result.value == "173"
-    # the vote changed the line's digit: a change is always flagged
+    # the product is sure of the 7 (over DISAGREE_SURE): settled without a flag
+    assert not result.flagged
+    assert "arbitration.digit_votes" in result.rules
+
+
+def test_a_vote_the_product_is_not_sure_of_is_flagged() -> None:
+    page, field = three_written_boxes()
+    line = OcrResult("113", (0.99, 0.6, 0.99), (("7", 0.005), ("7", 0.35), ("8", 0.005)))
+    cnn = [sure("1", 0.98), sure("7", 0.6), sure("3", 0.99)]
+    result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
+    assert result.value == "173"
     assert "readings_disagree" in result.reasons
     assert result.flagged
 
 
-def test_a_sure_line_keeps_its_digit_over_an_unsure_cnn_but_is_flagged() -> None:
+def test_a_sure_line_keeps_its_digit_over_an_unsure_cnn() -> None:
     page, field = three_written_boxes()
     line = OcrResult("173", (0.99, 0.99, 0.99), (("7", 0.005), ("1", 0.005), ("8", 0.005)))
     cnn = [sure("1", 0.98), sure("2", 0.6), sure("3", 0.99)]
     result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
     assert result.value == "173"
+    assert not result.flagged
+
+
+def test_a_line_digit_a_sure_cnn_contradicts_is_flagged() -> None:
+    page, field = three_written_boxes()
+    line = OcrResult("173", (0.99, 0.9, 0.99), (("7", 0.005), ("1", 0.05), ("8", 0.005)))
+    cnn = [sure("1", 0.98), sure("2", 0.9), sure("3", 0.99)]
+    result = read_field(field, page, row_read_by_line_and_cnn(line, cnn))
     assert "readings_disagree" in result.reasons
 
 
