@@ -47,10 +47,13 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(default=300, gt=0)
     job_result_ttl_seconds: int = Field(default=3600, ge=0)
     job_failure_ttl_seconds: int = Field(default=7 * 86400, ge=0)
-    reconcile_after_seconds: int = Field(default=900, gt=0)
-    """Pages queued/processing for longer than this are enqueued again by ``reconcile``."""
-    reconcile_interval_seconds: int = Field(default=300, gt=0)
+    reconcile_after_seconds: int = Field(default=30, gt=0)
+    """A page queued with no job in Redis, or processing with no heartbeat, for this long is
+    enqueued again by ``reconcile``; keep it several heartbeats long."""
+    reconcile_interval_seconds: int = Field(default=10, gt=0)
     """How often a running worker reconciles (one worker at a time, by a Redis lock)."""
+    page_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    """How often a worker renews the claim of the page it is reading."""
     feed_settle_ms: int = Field(default=1000, ge=0)
     """The feed hides rows younger than this, so slower transactions commit before a poller
     moves its cursor past them."""
@@ -79,6 +82,11 @@ class Settings(BaseSettings):
     def _defaults(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'ocr.db').resolve()}"
+        if self.page_heartbeat_seconds * 2 > self.reconcile_after_seconds:
+            raise ValueError(
+                "OCR_PAGE_HEARTBEAT_SECONDS must be at most half of OCR_RECONCILE_AFTER_SECONDS, "
+                "or reconcile takes pages away from live workers"
+            )
         return self
 
     def check_secrets(self) -> None:

@@ -4,17 +4,18 @@ Every function owns its transaction. Re-running a page is safe: its document and
 are upserted by ``(upload_id, page_index)`` and ``(document_id, name)``, never duplicated.
 
 A worker *claims* a page by moving it from ``queued`` to ``processing`` under a row lock;
-the claim's token is the attempt number. Only one worker holds a page at a time: a page
-already ``processing`` is not claimed again until ``reconcile`` puts it back to ``queued``,
-and a worker whose claim was taken over (its attempt is no longer the page's) has its
-result, failure or retry discarded.
+the claim's token is the attempt number, and the worker renews it (:func:`renew_claim`,
+moving ``updated_at``) while it reads. Only one worker holds a page at a time: a page
+already ``processing`` is not claimed again until ``reconcile`` puts it back to ``queued``
+(once its claim has gone unrenewed), and a worker whose claim was taken over (its attempt
+is no longer the page's) has its result, failure or retry discarded.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -92,6 +93,18 @@ def start_page(*, session: Session, upload_id: str, index: int) -> PageWork | No
     )
     session.commit()
     return work
+
+
+def renew_claim(*, session: Session, work: PageWork) -> bool:
+    """The heartbeat of a claim: move the page's ``updated_at`` to now if the worker on
+    ``work.attempt`` still holds it; ``False`` if the claim was taken over or ended."""
+    page = _locked_page(session, work.upload_id, work.index)
+    if page is None or not _holds_claim(page, work.attempt):
+        session.rollback()
+        return False
+    page.updated_at = utcnow()
+    session.commit()
+    return True
 
 
 def finish_page(
@@ -236,9 +249,9 @@ def _update_progress(session: Session, upload_id: str, now: datetime) -> None:
     upload.updated_at = now
 
 
-def stale_pages(*, session: Session, older_than: timedelta) -> list[tuple[str, int]]:
-    """Pages queued or processing with no change for ``older_than``: ``(upload_id, index)``."""
-    cutoff = utcnow() - older_than
+def stale_pages(*, session: Session, cutoff: datetime) -> list[tuple[str, int]]:
+    """Pages queued or processing with no change (no heartbeat either) since ``cutoff``:
+    ``(upload_id, index)``."""
     query = (
         select(Page.upload_id, Page.index)
         .where(
@@ -250,12 +263,27 @@ def stale_pages(*, session: Session, older_than: timedelta) -> list[tuple[str, i
     return [(u, i) for u, i in session.execute(query)]
 
 
-def touch_pages(*, session: Session, pages: list[tuple[str, int]]) -> None:
-    """Reset the reconcile clock of pages that were just enqueued again."""
+def touch_pages(
+    *, session: Session, pages: list[tuple[str, int]], unchanged_since: datetime | None = None
+) -> list[tuple[str, int]]:
+    """Put pages back to ``queued`` (ending a dead worker's claim) and reset their reconcile
+    clock, before they are enqueued again; return those reset. With ``unchanged_since``, a
+    page changed after it (a worker claimed or renewed it meanwhile) is left alone."""
     now = utcnow()
+    reset: list[tuple[str, int]] = []
     for upload_id, index in pages:
         page = _locked_page(session, upload_id, index)
-        if page is not None and page.status not in TERMINAL:
-            page.status = PageStatus.QUEUED
-            page.updated_at = now
+        if page is None or page.status in TERMINAL:
+            continue
+        if unchanged_since is not None and _aware(page.updated_at) >= unchanged_since:
+            continue
+        page.status = PageStatus.QUEUED
+        page.updated_at = now
+        reset.append((upload_id, index))
     session.commit()
+    return reset
+
+
+def _aware(when: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they are UTC."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

@@ -62,14 +62,13 @@ class RqPageQueue:
             pipeline=pipe,
         )
 
-    def requeue_if_lost(self, upload_id: str, index: int) -> bool:
-        """Enqueue the page again unless its job is still waiting in Redis."""
-        if self._waiting(page_job_id(upload_id, index)):
-            return False
+    def requeue(self, upload_id: str, index: int) -> None:
+        """Enqueue the page again (``reconcile``, once it has put the page back to queued)."""
         self._enqueue(upload_id, index)
-        return True
 
-    def _waiting(self, job_id: str) -> bool:
+    def waiting(self, upload_id: str, index: int) -> bool:
+        """Whether the page's job is waiting in Redis (queued, scheduled or deferred)."""
+        job_id = page_job_id(upload_id, index)
         connection = self.queue.connection
         try:
             job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)

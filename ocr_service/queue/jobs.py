@@ -29,6 +29,7 @@ from ocr_service.failures import as_service_error
 from ocr_service.imaging.ingest import Limits
 from ocr_service.pipeline import Reader
 from ocr_service.queue import hooks
+from ocr_service.queue.heartbeat import ClaimHeartbeat
 from ocr_service.results import Document
 from ocr_service.storage import LocalStorage
 from ocr_service.templates.loader import TemplateRegistry
@@ -149,9 +150,10 @@ def _process_page(upload_id: str, index: int) -> str:
         work.attempt,
     )
     try:
-        path = ctx.storage.path_for(work.sha256)
-        reading = ctx.reader.read_source_page(path, index, template_id=work.template)
-        image_sha256 = ctx.storage.put_bytes(encode_png(reading.straightened))
+        with ClaimHeartbeat(ctx.sessions, work, ctx.settings.page_heartbeat_seconds):
+            path = ctx.storage.path_for(work.sha256)
+            reading = ctx.reader.read_source_page(path, index, template_id=work.template)
+            image_sha256 = ctx.storage.put_bytes(encode_png(reading.straightened))
         with session_scope(ctx.sessions) as session:
             status = finish_page(
                 session=session, work=work, document=reading.document, image_sha256=image_sha256

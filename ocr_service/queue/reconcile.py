@@ -1,8 +1,12 @@
 """Recovery: enqueue again the pages that Redis lost or a killed worker left behind.
 
-The database is the record. A page still ``queued`` or ``processing`` after
-``reconcile_after_seconds`` whose job is no longer waiting in Redis is enqueued again;
-processing is idempotent, so an unlucky double run costs time, not correctness.
+The database is the record. A worker renews the claim of the page it reads every
+``page_heartbeat_seconds`` (:mod:`.heartbeat`). A page ``queued`` with no job waiting in
+Redis (it was accepted while Redis was down, or Redis lost it), or ``processing`` with no
+heartbeat, for ``reconcile_after_seconds`` is put back to ``queued`` and enqueued again.
+Every worker runs :class:`ReconcileLoop`; one of them reconciles per interval. The claim
+keeps it exactly-once: a page is stored only by the worker whose attempt holds it, so a
+worker that was wrongly given up on (or a job enqueued twice) costs time, not correctness.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
 
 from ocr_service.config import Settings
+from ocr_service.db.models import utcnow
 from ocr_service.db.processing import stale_pages, touch_pages
 from ocr_service.db.session import SessionFactory, session_scope
 from ocr_service.queue.enqueue import RqPageQueue
@@ -35,15 +40,20 @@ def reconcile(
     """Enqueue stale pages whose jobs are gone; return how many were enqueued."""
     if older_than is None:
         older_than = timedelta(seconds=settings.reconcile_after_seconds)
+    cutoff = utcnow() - older_than
     with session_scope(sessions) as session:
-        stale = stale_pages(session=session, older_than=older_than)
-    requeued = [(u, i) for u, i in stale if queue.requeue_if_lost(u, i)]
-    if requeued:
+        stale = stale_pages(session=session, cutoff=cutoff)
+    lost = [(u, i) for u, i in stale if not queue.waiting(u, i)]
+    requeued: list[tuple[str, int]] = []
+    if lost:
+        # back to queued first, so the worker that takes the new job can claim the page
         with session_scope(sessions) as session:
-            touch_pages(session=session, pages=requeued)
+            requeued = touch_pages(session=session, pages=lost, unchanged_since=cutoff)
     for upload_id, index in requeued:
+        queue.requeue(upload_id, index)
         log.info("reconcile: enqueued again upload=%s page=%s", upload_id, index)
-    log.info("reconcile: %s stale pages, %s enqueued again", len(stale), len(requeued))
+    if stale:
+        log.info("reconcile: %s stale pages, %s enqueued again", len(stale), len(requeued))
     return len(requeued)
 
 

@@ -59,6 +59,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
             "OCR_JOB_TIMEOUT_SECONDS": str(settings.job_timeout_seconds),
             "OCR_RECONCILE_AFTER_SECONDS": str(settings.reconcile_after_seconds),
             "OCR_RECONCILE_INTERVAL_SECONDS": str(settings.reconcile_interval_seconds),
+            "OCR_PAGE_HEARTBEAT_SECONDS": str(settings.page_heartbeat_seconds),
             "OCR_ENGINE_NAME": settings.engine_name,
             "OCR_WEBHOOK_TIMEOUT_SECONDS": str(settings.webhook_timeout_seconds),
             "OCR_WEBHOOK_RETRY_INTERVALS": json.dumps(settings.webhook_retry_intervals),

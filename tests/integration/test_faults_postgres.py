@@ -45,6 +45,7 @@ def settings(settings: Settings, proxy: TcpProxy) -> Settings:
             "database_url": url + "?connect_timeout=2",
             "reconcile_after_seconds": 3,
             "reconcile_interval_seconds": 1,
+            "page_heartbeat_seconds": 0.5,
         }
     )
 

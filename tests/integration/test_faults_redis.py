@@ -37,6 +37,7 @@ def settings(settings: Settings, redis_server: RedisServer) -> Settings:
             "redis_url": redis_server.url,
             "reconcile_after_seconds": 2,
             "reconcile_interval_seconds": 1,
+            "page_heartbeat_seconds": 0.5,
         }
     )
 
@@ -87,3 +88,39 @@ def test_every_page_finishes_after_redis_restarts_empty(
     for u in uploads:
         state = client.get(f"/v1/uploads/{u['id']}", headers=reader).json()
         assert (state["status"], state["pages_done"]) == ("done", u["pages_total"])
+
+
+def test_pages_accepted_while_redis_is_down_are_read_within_a_minute_of_its_return(
+    client: httpx.Client,
+    api_keys: dict[str, str],
+    files: Any,
+    settings: Settings,
+    redis_server: RedisServer,
+    db_sessions: Any,
+    procs: Procs,
+) -> None:
+    """The shipped timings (reconcile after 30 s, every 10 s), not the fast ones above."""
+    shipped = {
+        name: Settings.model_fields[name].default
+        for name in (
+            "page_heartbeat_seconds",
+            "reconcile_after_seconds",
+            "reconcile_interval_seconds",
+        )
+    }
+    timed = settings.model_copy(update=shipped)
+    worker = procs.worker(timed, standin_delay=0.2)
+    time.sleep(3)  # the worker is up
+    redis_server.kill()
+    during = send(client, api_keys["clerk"], files.pdf([files.blank()] * 2), "during.pdf")
+    time.sleep(5)
+    redis_server.start()  # empty
+    back = time.monotonic()
+    wait_until(lambda: [s for *_, s, _ in page_states(db_sessions)] == ["done"] * 2, 90, 0.1)
+    waited = time.monotonic() - back
+    print(f"Redis back to both pages done {waited:.1f} s")
+    assert waited < 60, waited
+    assert worker.poll() is None, procs.logs()
+    with session_scope(db_sessions) as session:
+        reads = session.scalars(select(AuditEntry.document_id).where(AuditEntry.action == "read"))
+        assert Counter(reads) == dict.fromkeys(during["document_ids"], 1)

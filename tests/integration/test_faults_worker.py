@@ -5,6 +5,7 @@ the real pipeline, real Redis and both databases."""
 from __future__ import annotations
 
 import signal
+import time
 from collections import Counter
 from typing import Any
 
@@ -50,7 +51,13 @@ def test_a_page_survives_its_worker_being_killed(
     assert states[killed_index] == ("processing", 1), states
 
     second = procs.worker(
-        settings.model_copy(update={"reconcile_after_seconds": 2, "reconcile_interval_seconds": 1})
+        settings.model_copy(
+            update={
+                "reconcile_after_seconds": 2,
+                "reconcile_interval_seconds": 1,
+                "page_heartbeat_seconds": 0.5,
+            }
+        )
     )
 
     def finished() -> bool:
@@ -80,3 +87,61 @@ def test_a_page_survives_its_worker_being_killed(
     ).json()
     assert doc["status"] in ("verified", "needs_review")
     assert len(doc["fields"]) == fields
+
+
+def test_a_killed_workers_page_is_read_again_within_a_minute(
+    client: httpx.Client,
+    api_keys: dict[str, str],
+    files: Any,
+    settings: Settings,
+    redis_conn: Any,
+    db_sessions: Any,
+    procs: Procs,
+) -> None:
+    """The shipped timings (a 5 s heartbeat, reconcile after 30 s, every 10 s): a slow page
+    whose worker lives keeps its claim; once the worker is SIGKILLed, the other worker
+    takes the page within a minute and stores it once."""
+    shipped = {
+        name: Settings.model_fields[name].default
+        for name in (
+            "page_heartbeat_seconds",
+            "reconcile_after_seconds",
+            "reconcile_interval_seconds",
+        )
+    }
+    assert shipped == {
+        "page_heartbeat_seconds": 5.0,
+        "reconcile_after_seconds": 30,
+        "reconcile_interval_seconds": 10,
+    }
+    timed = settings.model_copy(update=shipped)
+    r = client.post(
+        "/v1/uploads",
+        headers={"X-API-Key": api_keys["clerk"]},
+        files={"file": ("one.pdf", files.pdf([files.blank()]), "application/pdf")},
+        data={"template": "jp_tennyu"},
+    )
+    assert r.status_code == 202, r.text
+    [document_id] = r.json()["document_ids"]
+
+    slow = procs.worker(timed, standin_delay=600)  # a page that takes ten minutes
+    wait_until(lambda: [p for p in page_states(db_sessions) if p[2] == "processing"], 60, 0.05)
+    procs.worker(timed, standin_delay=0.2)  # idle, and reconciling every 10 s
+    # past reconcile's age plus an interval: without heartbeats the page would be taken
+    time.sleep(45)
+    [(_, _, status, attempts)] = page_states(db_sessions)
+    assert (status, attempts) == ("processing", 1), "a live worker's page was taken over"
+
+    procs.stop(slow, signal.SIGKILL)
+    killed = time.monotonic()
+    wait_until(lambda: page_states(db_sessions)[0][3] == 2, 90, 0.05)
+    requeued = time.monotonic() - killed
+    wait_until(lambda: page_states(db_sessions)[0][2] == "done", 30, 0.05)
+    done = time.monotonic() - killed
+    print(f"SIGKILL to page claimed again {requeued:.1f} s, to page done {done:.1f} s")
+    assert requeued < 60, requeued
+    with session_scope(db_sessions) as session:
+        reads = list(
+            session.scalars(select(AuditEntry.document_id).where(AuditEntry.action == "read"))
+        )
+    assert reads == [document_id]

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from ocr_service.broker import make_queue
 from ocr_service.config import Settings
-from ocr_service.db.models import FieldRow, Page
-from ocr_service.db.processing import touch_pages
+from ocr_service.db.models import FieldRow, Page, utcnow
+from ocr_service.db.processing import renew_claim, start_page, touch_pages
 from ocr_service.db.session import session_scope
 from ocr_service.errors import BlankPage, OcrEngineError
 from ocr_service.queue.enqueue import RqPageQueue
@@ -143,3 +143,36 @@ def test_reconcile_enqueues_pages_that_redis_lost(
     run_worker(reader=standin())
     state = client.get(f"/v1/uploads/{body['id']}", headers={"X-API-Key": api_keys["admin"]})
     assert state.json()["status"] == "done"
+
+
+def test_a_renewed_claim_is_left_alone_and_a_taken_over_one_stops_renewing(
+    client: httpx.Client,
+    api_keys: dict[str, str],
+    files: Any,
+    settings: Settings,
+    redis_conn: Any,
+    db_sessions: Any,
+) -> None:
+    body = upload(client, api_keys["clerk"], files.pdf([files.blank()]))
+    queue = RqPageQueue(settings, redis_conn)
+    queue.queue.empty()  # the job went to a worker
+    with session_scope(db_sessions) as session:
+        work = start_page(session=session, upload_id=body["id"], index=0)
+    assert work is not None and work.attempt == 1
+    cutoff = utcnow()
+    with session_scope(db_sessions) as session:
+        assert renew_claim(session=session, work=work)  # the heartbeat, after the cutoff
+        # reconcile saw the page stale at the cutoff, but the claim moved since
+        assert touch_pages(session=session, pages=[(body["id"], 0)], unchanged_since=cutoff) == []
+        assert session.scalar(select(Page.status)) == "processing"
+    # the heartbeat stopped (the worker died): reconcile takes the page back and enqueues it
+    assert (
+        reconcile(settings=settings, sessions=db_sessions, queue=queue, older_than=timedelta(0))
+        == 1
+    )
+    assert queue.waiting(body["id"], 0)
+    with session_scope(db_sessions) as session:
+        assert session.scalar(select(Page.status)) == "queued"
+        assert not renew_claim(session=session, work=work)  # the old claim is over
+        again = start_page(session=session, upload_id=body["id"], index=0)
+    assert again is not None and again.attempt == 2
