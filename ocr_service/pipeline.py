@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +20,16 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ocr_service.errors import BlankPage, NoTemplateMatched, PageError, TemplateMismatch
+from ocr_service.errors import (
+    BlankPage,
+    InputError,
+    NoTemplateMatched,
+    PageError,
+    TemplateMismatch,
+)
 from ocr_service.imaging import debug as dbg
 from ocr_service.imaging.dropout import FormMask, drop_out_form, flatten_background, form_mask
-from ocr_service.imaging.ingest import FileInfo, Limits, iter_pages, load_page, probe_file
+from ocr_service.imaging.ingest import FileInfo, Limits, load_page, probe_file
 from ocr_service.imaging.register import (
     Coarse,
     Reference,
@@ -83,6 +89,15 @@ class PageReading:
     def document(self) -> Document:
         """This page as a document (every shipped template is one page)."""
         return _document([self])
+
+
+@dataclass(frozen=True)
+class PageRefusal:
+    """A source page that could not be read, and why."""
+
+    source_page: int
+    """0-based, as :attr:`PageReading.source_page`."""
+    error: InputError | PageError
 
 
 @dataclass
@@ -236,6 +251,32 @@ class Reader:
         )
 
     # -- files --------------------------------------------------------------------
+    def iter_file(
+        self,
+        path: Path,
+        *,
+        template_id: str | None = None,
+        debug_dir: Path | None = None,
+        progress: Progress | None = None,
+    ) -> Iterator[PageReading | PageRefusal]:
+        """Read every page, yielding each as it is done: its reading, or its refusal.
+
+        A page that is refused (blank, another form, over a limit, damaged) does not stop
+        the others; a refusal of the whole file (:func:`probe_file`) is raised.
+        """
+        info = probe_file(path, self.limits)
+        for index in range(info.pages):
+            try:
+                image = load_page(path, index, self.limits, info=info)
+                yield self.read_image(
+                    image, template_id=template_id, source_page=index, debug_dir=debug_dir
+                )
+            except (InputError, PageError) as exc:
+                log.warning("page %d: %s", index + 1, exc.code)
+                yield PageRefusal(source_page=index, error=exc)
+            if progress:
+                progress(index + 1, info.pages)
+
     def read_file(
         self,
         path: Path,
@@ -244,24 +285,19 @@ class Reader:
         debug_dir: Path | None = None,
         progress: Progress | None = None,
     ) -> list[Document]:
-        """Read every page; one document per filled copy of the form."""
-        info = probe_file(path, self.limits)
+        """Read every page; one document per filled copy of the form. Refused pages are
+        left out; if every page is refused, the first refusal is raised."""
         readings: list[PageReading] = []
-        errors: list[tuple[int, PageError]] = []
-        for index, image in iter_pages(path, self.limits):
-            try:
-                readings.append(
-                    self.read_image(
-                        image, template_id=template_id, source_page=index, debug_dir=debug_dir
-                    )
-                )
-            except PageError as exc:
-                errors.append((index, exc))
-                log.warning("page %d: %s", index + 1, exc.code)
-            if progress:
-                progress(index + 1, info.pages)
-        if not readings and errors:
-            raise errors[0][1]
+        refusals: list[PageRefusal] = []
+        for outcome in self.iter_file(
+            path, template_id=template_id, debug_dir=debug_dir, progress=progress
+        ):
+            if isinstance(outcome, PageRefusal):
+                refusals.append(outcome)
+            else:
+                readings.append(outcome)
+        if not readings and refusals:
+            raise refusals[0].error
         return group_documents(readings)
 
 
@@ -275,9 +311,22 @@ def check_ink(gray: GrayImage) -> None:
 
 def group_documents(readings: list[PageReading]) -> list[Document]:
     """Group consecutive pages of a multi-page template into one document each."""
-    docs: list[Document] = []
+    return [d for d in iter_documents(readings) if isinstance(d, Document)]
+
+
+def iter_documents(
+    outcomes: Iterable[PageReading | PageRefusal],
+) -> Iterator[Document | PageRefusal]:
+    """Yield each document as soon as its last page is read, and each refusal as it comes.
+
+    Consecutive pages of a multi-page template make one document; a refused page between
+    them does not break the run (it is yielded before the document it interrupts).
+    """
     current: list[PageReading] = []
-    for r in readings:
+    for r in outcomes:
+        if isinstance(r, PageRefusal):
+            yield r
+            continue
         n_pages = len(r.template.template.pages)
         starts_new = (
             not current
@@ -285,15 +334,14 @@ def group_documents(readings: list[PageReading]) -> list[Document]:
             or r.template_page != current[-1].template_page + 1
         )
         if starts_new and current:
-            docs.append(_document(current))
+            yield _document(current)
             current = []
         current.append(r)
         if r.template_page == n_pages:
-            docs.append(_document(current))
+            yield _document(current)
             current = []
     if current:
-        docs.append(_document(current))
-    return docs
+        yield _document(current)
 
 
 def _document(pages: list[PageReading]) -> Document:

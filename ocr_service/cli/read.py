@@ -5,25 +5,47 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from ocr_service.config import get_settings
-from ocr_service.errors import CorruptFile
+from ocr_service.errors import CorruptFile, InputError, PageError
 from ocr_service.imaging.ingest import Limits, probe_file
 from ocr_service.ocr.engines import DEFAULT_ENGINE, ENGINE_NAMES
-from ocr_service.pipeline import Reader
+from ocr_service.pipeline import PageRefusal, Reader, iter_documents
 from ocr_service.results import Document
 from ocr_service.templates.loader import TemplateRegistry
 
+#: Exit code when some pages (or files) were read and others refused; each refusal is
+#: in the output. When nothing at all could be read, the exit code is the first refusal's
+#: (2 for a refused file or page, 4 for a blank page or another form; see ``errors.py``).
+EXIT_SOME_REFUSED = 5
+
+EPILOG = f"""\
+--json prints JSON Lines, one object per document as soon as it is read (each shipped
+form is one page, so one per page), and one per refused page or file:
+  {{"file": "scan.pdf", "page": 1, "document": {{"template": ..., "pages": ..., "fields": ...}}}}
+  {{"file": "scan.pdf", "page": 2, "error": {{"code": "blank_page", "message": "..."}}}}
+  {{"file": "bad.pdf", "page": null, "error": {{"code": "corrupt_file", "message": "..."}}}}
+"page" is the 1-based source page (the first of a multi-page document). Exit codes:
+0 every page read; {EXIT_SOME_REFUSED} some pages or files refused, the others read;
+2 (a refused file or page) or 4 (a blank page, another form) nothing read: the first
+refusal's code; 3 unknown template."""
+
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("read", help="read every page of a scan file into documents")
+    p = sub.add_parser(
+        "read",
+        help="read every page of a scan file into documents",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--template", default=None, help="template id (default: classify each page)")
-    p.add_argument("--json", action="store_true", help="print the JSON contract")
+    p.add_argument("--json", action="store_true", help="print the JSON contract (JSON Lines)")
     p.add_argument("--debug-dir", type=Path, default=None, help="write each stage's image here")
     p.add_argument(
         "--engine",
@@ -36,37 +58,91 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_read)
 
 
+@dataclass
+class Tally:
+    """What a run printed: how many documents, and the refusals."""
+
+    documents: int = 0
+    refusals: list[InputError | PageError] = field(default_factory=list)
+
+    def exit_code(self) -> int:
+        if not self.refusals:
+            return 0
+        if self.documents:
+            return EXIT_SOME_REFUSED
+        return self.refusals[0].exit_code
+
+
 def cmd_read(args: argparse.Namespace) -> int:
     """Read with the upload limits (``OCR_MAX_UPLOAD_BYTES``, ``OCR_MAX_PAGES``,
-    ``OCR_MAX_PIXELS``): a file the service would refuse is refused here too."""
+    ``OCR_MAX_PIXELS``): a file the service would refuse is refused here too. Each
+    document and each refusal is printed as soon as it is known, so a refused page or
+    file never costs the rest of the batch."""
     limits = Limits.from_settings(get_settings())
     reader = Reader(
         registry=TemplateRegistry(args.templates_dir), engine_name=args.engine, limits=limits
     )
     if args.template:
         reader.registry.get(args.template)  # fail early on an unknown id
-    documents: list[Document] = []
+    tally = Tally()
     for path in args.files:
-        if not path.is_file():
-            raise CorruptFile(f"{path}: no such file")
-        pages = probe_file(path, limits).pages
+        try:
+            if not path.is_file():
+                raise CorruptFile(f"{path}: no such file")
+            pages = probe_file(path, limits).pages
+        except InputError as exc:
+            refuse(args, tally, path, None, exc)
+            continue
         show = not args.no_progress and pages > 1 and sys.stderr.isatty()
         with tqdm(total=pages, desc=path.name, unit="page", disable=not show) as bar:
 
             def progress(done: int, total: int, bar: tqdm[Any] = bar) -> None:
                 bar.update(done - bar.n)
 
-            documents.extend(
-                reader.read_file(
-                    path, template_id=args.template, debug_dir=args.debug_dir, progress=progress
-                )
+            outcomes = reader.iter_file(
+                path, template_id=args.template, debug_dir=args.debug_dir, progress=progress
             )
+            for item in iter_documents(outcomes):
+                if isinstance(item, PageRefusal):
+                    refuse(args, tally, path, item.source_page + 1, item.error)
+                    continue
+                tally.documents += 1
+                if args.json:
+                    emit(
+                        {
+                            "file": str(path),
+                            "page": item.pages[0].source_page,
+                            "document": item.to_dict(),
+                        }
+                    )
+                else:
+                    print_table(tally.documents, item)
+    return tally.exit_code()
+
+
+def refuse(
+    args: argparse.Namespace,
+    tally: Tally,
+    path: Path,
+    page: int | None,
+    exc: InputError | PageError,
+) -> None:
+    """Record and print one refused page (``page`` 1-based) or file (``page`` None)."""
+    tally.refusals.append(exc)
+    where = f"{path}" if page is None else f"{path} page {page}"
+    print(f"error [{exc.code}]: {where}: {exc.message}", file=sys.stderr)
     if args.json:
-        print(json.dumps([d.to_dict() for d in documents], ensure_ascii=False, indent=2))
-    else:
-        for n, doc in enumerate(documents, start=1):
-            print_table(n, doc)
-    return 0
+        emit(
+            {
+                "file": str(path),
+                "page": page,
+                "error": {"code": exc.code, "message": exc.message},
+            }
+        )
+
+
+def emit(entry: dict[str, Any]) -> None:
+    print(json.dumps(entry, ensure_ascii=False), flush=True)
 
 
 def print_table(n: int, doc: Document) -> None:

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -14,7 +15,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from ocr_service.errors import CorruptFile, EncryptedFile, TooManyPages
+from ocr_service.cli.read import EXIT_SOME_REFUSED
+from ocr_service.errors import BlankPage, CorruptFile, EncryptedFile, TooManyPages
 from ocr_service.imaging.ingest import Limits, probe_file
 from ocr_service.synth import generate
 from ocr_service.templates import TemplateRegistry
@@ -30,6 +32,10 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def json_lines(stdout: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stdout.splitlines()]
 
 
 def pdf_of(images: list[np.ndarray], path: Path, dpi: int = 200) -> Path:
@@ -57,7 +63,9 @@ def test_pdf_of_several_copies_gives_one_document_each(
     debug = tmp_path / "debug"
     proc = run("read", str(path), "--json", "--debug-dir", str(debug))
     assert proc.returncode == 0, proc.stderr
-    docs = json.loads(proc.stdout)
+    lines = json_lines(proc.stdout)
+    assert [(e["file"], e["page"]) for e in lines] == [(str(path), n) for n in (1, 2, 3)]
+    docs = [e["document"] for e in lines]
     assert [d["template"]["id"] for d in docs] == ["jp_tennyu", "jp_kyufukin", "jp_tennyu"]
     for doc, truth in zip(docs, truths, strict=True):
         assert set(doc) == {"template", "pages", "fields"}
@@ -98,9 +106,51 @@ def test_table_output_marks_flagged_fields(
     path, _ = three_copies
     proc = run("read", str(path), "--template", "jp_tennyu")
     # page 2 is another form: with the template forced it is refused, the others are read
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == EXIT_SOME_REFUSED, proc.stderr
     assert proc.stdout.count("document ") == 2
-    assert "template_mismatch" in proc.stderr or "page 2" in proc.stderr
+    assert f"error [template_mismatch]: {path} page 2:" in proc.stderr
+
+
+def test_json_lines_keep_every_page_when_one_is_refused(
+    three_copies: tuple[Path, list[dict[str, object]]], tmp_path: Path
+) -> None:
+    """Issue 21 item 10: a refused page is an error entry; the batch's other pages and
+    files are still printed, and the exit code says some were refused."""
+    path, _ = three_copies
+    reg = TemplateRegistry()
+    form = generate(reg.get("jp_tennyu"), seed=21, font_style="print", degrade_level="light")
+    blank = np.full_like(form.image, 255)
+    batch = pdf_of([form.image, blank, form.image], tmp_path / "with_blank.pdf")
+    missing = tmp_path / "missing.pdf"
+    proc = run("read", "--json", str(batch), str(missing), str(path), "--template", "jp_tennyu")
+    assert proc.returncode == EXIT_SOME_REFUSED, proc.stderr
+    entries = [
+        (e["file"], e["page"], e.get("error", {}).get("code")) for e in json_lines(proc.stdout)
+    ]
+    assert entries == [
+        (str(batch), 1, None),
+        (str(batch), 2, "blank_page"),
+        (str(batch), 3, None),
+        (str(missing), None, "corrupt_file"),
+        (str(path), 1, None),
+        (str(path), 2, "template_mismatch"),
+        (str(path), 3, None),
+    ]
+    refused = json_lines(proc.stdout)[1]
+    assert refused["error"]["message"].startswith("the page is blank")
+    assert json_lines(proc.stdout)[0]["document"]["template"]["id"] == "jp_tennyu"
+
+    # nothing read: every refusal printed, the exit code is the first refusal's family
+    only_blank = pdf_of([blank, blank], tmp_path / "blank.pdf")
+    proc = run("read", "--json", str(only_blank))
+    assert proc.returncode == BlankPage.exit_code == 4, proc.stderr
+    assert [(e["page"], e["error"]["code"]) for e in json_lines(proc.stdout)] == [
+        (1, "blank_page"),
+        (2, "blank_page"),
+    ]
+    proc = run("read", "--json", str(missing))
+    assert proc.returncode == CorruptFile.exit_code == 2, proc.stderr
+    assert json_lines(proc.stdout)[0]["page"] is None
 
 
 def test_unknown_template_and_unreadable_input_exit_non_zero(tmp_path: Path) -> None:
