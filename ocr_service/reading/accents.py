@@ -42,3 +42,12 @@ def unsure_accent(ocr: OcrResult, letters: str, floor: float = UNSURE_ACCENT_FLO
         if accented and bare(runner) == bare(char):
             return True
     return False
+
+
+def without_accents(text: str) -> str:
+    """``text`` with its letters' accents taken off, case kept (Jäckel -> Jackel,
+    Édouard -> Edouard, Moçambique -> Mocambique): what Tesseract ``eng`` can read of it."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )

@@ -20,7 +20,7 @@ from ocr_service.ocr.base import (
     reads_lines,
 )
 from ocr_service.reading import digit_votes, rules
-from ocr_service.reading.accents import unsure_accent
+from ocr_service.reading.accents import unsure_accent, without_accents
 from ocr_service.reading.confidence import (
     BLANK_CONFIDENCE,
     DISAGREEMENT_CAP,
@@ -162,6 +162,12 @@ def read_line(
     check = Reading.take(spec, engine, image, ocr_settings(spec))
     if first.key and check.key == first.key:
         return first, True
+    if (
+        sure
+        and confirm
+        and rules.check("arbitration.tesseract_blind_spots", blind_spot(first, check))
+    ):
+        return first, None
     respacing = english_text(spec) and rules.active("arbitration.respace")
     respaced = respace(first.ocr, check.ocr) if respacing else None
     if respaced is not None:  # same characters; spelling settled the spaces
@@ -208,6 +214,16 @@ def tesseract_confirms(spec: FieldSpec) -> bool:
     full confidence (kondohanako read as kondohaako at 1.00, Denise Luna as Denise Lun
     at 0.98). A sure reading Tesseract contradicts is flagged."""
     return spec.type is FieldType.EMAIL or english_text(spec)
+
+
+def blind_spot(line: Reading, tesseract: Reading) -> bool:
+    """Whether Tesseract's disagreement with a sure line reading is one it cannot help:
+    it read nothing at all, or it reads the same once accents are set aside (Tesseract
+    ``eng`` reads none: Jäckel as Jackel, Portimão as Portimao). The line reading's
+    accents are checked by ``arbitration.unsure_accent`` instead."""
+    if not tesseract.ocr.text.strip():
+        return True
+    return without_accents(line.ocr.text) == without_accents(tesseract.ocr.text)
 
 
 def english_text(spec: FieldSpec) -> bool:

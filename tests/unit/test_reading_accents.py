@@ -1,7 +1,7 @@
 """The unsure-accent check of a German, French, ... line reading (no OCR: readings given)."""
 
 from ocr_service.ocr.base import NO_RUNNER_UP, OcrResult
-from ocr_service.reading.accents import bare, unsure_accent
+from ocr_service.reading.accents import bare, unsure_accent, without_accents
 from ocr_service.templates.locales import accented_letters
 
 GERMAN = accented_letters("de-DE")
@@ -32,3 +32,11 @@ def test_a_far_runner_up_or_another_letter_is_not() -> None:
 def test_no_letters_no_check() -> None:
     assert not unsure_accent(reading("Mochlichen", {1: ("ö", 0.4)}), accented_letters("en-US"))
     assert accented_letters("ja-JP") == ""
+
+
+def test_without_accents_keeps_case_and_bare_letters() -> None:
+    assert (
+        without_accents("Jäckel Édouard Moçambique Portimão")
+        == "Jackel Edouard Mocambique Portimao"
+    )
+    assert without_accents("Willis ß") == "Willis ß"  # no decomposition: left as it is

@@ -16,7 +16,7 @@ from ocr_service.reading.digit_votes import settle
 from ocr_service.reading.english import tesseract_spelling_wins
 from ocr_service.reading.overflow import overflow_zone
 from ocr_service.reading.page import PageImages
-from ocr_service.reading.readers import BOX_INSET, majority_digit
+from ocr_service.reading.readers import BOX_INSET, Reading, blind_spot, majority_digit
 from ocr_service.reading.spaces import respace
 from ocr_service.reading.validate import Checked, check_value
 from ocr_service.templates.model import FieldSpec
@@ -144,3 +144,15 @@ def seven_in_box(*, bar_above: bool) -> tuple[PageImages, list[int]]:
     dropout = page.copy()
     dropout[mask] = 255
     return PageImages(registered=page, dropout=dropout, form_mask=mask), box
+
+
+def tesseract_blind_spot(line: str, tesseract: str) -> str:
+    """A sure line reading and Tesseract's reading of it: "confirmed" when the line
+    reading stands unflagged, "disagree" when it is flagged as contradicted."""
+    spec = example_spec(type="text", language="eng")
+    first = Reading(OcrResult(line, tuple(0.99 for _ in line)), check_value(spec, line))
+    check = Reading(
+        OcrResult(tesseract, tuple(0.9 for _ in tesseract)), check_value(spec, tesseract)
+    )
+    spotted = rules.check("arbitration.tesseract_blind_spots", blind_spot(first, check))
+    return "confirmed" if spotted else "disagree"
