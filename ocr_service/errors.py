@@ -27,6 +27,8 @@ outside the API layer raises ``HTTPException``.
     ├── NotFound                        not_found
     ├── Conflict                        conflict (stale version, lease held)
     ├── InternalError                   internal_error (500; a bug, not the input)
+    │   └── InvariantBroken             invariant_broken (stored state is inconsistent)
+    ├── MissingDependency               missing_dependency (503, not retryable; exit 78)
     ├── AuthError
     │   ├── Unauthenticated             unauthenticated (401)
     │   └── Forbidden                   forbidden (403)
@@ -209,6 +211,21 @@ class InternalError(OcrServiceError):
 
     code = "internal_error"
     http_status = 500
+
+
+class MissingDependency(OcrServiceError):
+    """A program, model or data file the service needs is not installed; an operator must fix it."""
+
+    code = "missing_dependency"
+    http_status = 503
+    exit_code = 78  # EX_CONFIG
+    retryable = False
+
+
+class InvariantBroken(InternalError):
+    """Stored state breaks a rule the code relies on (a bug or a hand-edited database)."""
+
+    code = "invariant_broken"
 
 
 class AuthError(OcrServiceError):

@@ -19,21 +19,32 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import signal
 import threading
 from collections.abc import Sequence
 from types import FrameType
+from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.job import Job
+from rq.job_lifecycle import call_exception_handlers
 from rq.serializers import JSONSerializer
 
 from ocr_service import worker_context
 from ocr_service.broker import make_queue, make_redis, make_webhook_queue, webhook_queue_name
 from ocr_service.config import Settings, get_settings
+from ocr_service.errors import MissingDependency, OcrServiceError
+from ocr_service.imaging.ingest import POPPLER_MISSING
+from ocr_service.ocr.digits import MODEL_PATH as DIGIT_MODEL
+from ocr_service.ocr.engines import HybridEngine
+from ocr_service.ocr.ppocr import find_model
+from ocr_service.ocr.tesseract import find_tessdata_dir
 from ocr_service.queue import jobs
 from ocr_service.queue.reconcile import ReconcileLoop
+from ocr_service.templates.model import Language
 
 log = logging.getLogger("ocr_service.worker")
 
@@ -41,9 +52,20 @@ REDIS_WAIT_SECONDS = 2.0
 
 
 class PageWorker(SimpleWorker):
-    """A :class:`~rq.SimpleWorker` that remembers whether it was asked to stop."""
+    """A :class:`~rq.SimpleWorker` that remembers whether it was asked to stop, and leaves
+    the log of an error of the family to the job that raised it."""
 
     stop_asked = False
+
+    def handle_exception(self, job: Job, *exc_info: Any) -> None:
+        """rq logs every exception a job raises at ERROR with its traceback. A page or
+        delivery job raises an error of the family only after logging it in one line (a
+        retryable error, so rq retries the job), so that one goes to the handlers alone;
+        anything else (a bug) keeps rq's traceback."""
+        if isinstance(exc_info[1], OcrServiceError):
+            call_exception_handlers(self._exc_handlers, job, *exc_info)
+            return
+        super().handle_exception(job, *exc_info)
 
     def request_stop(self, signum: int, frame: FrameType | None) -> None:
         self.stop_asked = True
@@ -87,6 +109,7 @@ def run(
         ctx: worker_context.JobContext | jobs.WorkerContext = worker_context.configure(settings)
         rq_queues = [make_webhook_queue(settings, connection)]
     else:
+        check_dependencies(settings)
         ctx = jobs.configure(settings)  # loads the OCR engines, once, before the first job
         rq_queues = [_queue(settings, connection, n) for n in queues] or [
             make_queue(settings, connection),
@@ -120,6 +143,31 @@ def run(
             loop.stop()
         jobs.reset()
         connection.close()
+
+
+def check_dependencies(settings: Settings) -> None:
+    """Refuse to start a page worker on a machine that lacks what reading needs, with
+    :class:`MissingDependency` (``ocr-service worker`` exits 78), instead of taking pages
+    and failing each one: poppler, the tessdata folder with every template language, and
+    the hybrid engine's model files."""
+    if not all(shutil.which(program) for program in ("pdfinfo", "pdftoppm")):
+        raise MissingDependency(POPPLER_MISSING)
+    tessdata = find_tessdata_dir()
+    languages = sorted({part for lang in Language for part in lang.value.split("+")})
+    missing = [lang for lang in languages if not (tessdata / f"{lang}.traineddata").is_file()]
+    if missing:
+        raise MissingDependency(
+            f"tesseract language data {', '.join(missing)} is not in {tessdata}; install it "
+            "or set OCR_TESSDATA_DIR to a folder that has it",
+            missing=missing,
+        )
+    if settings.engine_name == HybridEngine.name:
+        find_model()
+        if not DIGIT_MODEL.is_file():
+            raise MissingDependency(
+                f"the digit model {DIGIT_MODEL} is missing; reinstall the package "
+                "(pip install -e .)"
+            )
 
 
 def _queue(settings: Settings, connection: Redis, name: str) -> Queue:

@@ -78,7 +78,8 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
             error.code,
             type(exc).__name__,
         )
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if error.http_status == 503 else None
+    retry_later = error.retryable and error.http_status == 503
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if retry_later else None
     if error.http_status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     if isinstance(error, MethodNotAllowed) and isinstance(exc, HTTPException) and exc.headers:

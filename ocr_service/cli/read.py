@@ -33,7 +33,7 @@ form is one page, so one per page), and one per refused page or file:
 "page" is the 1-based source page (the first of a multi-page document). Exit codes:
 0 every page read; {EXIT_SOME_REFUSED} some pages or files refused, the others read;
 2 (a refused file or page) or 4 (a blank page, another form) nothing read: the first
-refusal's code; 3 unknown template."""
+refusal's code; 3 unknown template; 78 a missing dependency (tessdata, model, poppler)."""
 
 
 def register(sub: Any) -> None:

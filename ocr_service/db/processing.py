@@ -31,6 +31,7 @@ from ocr_service.db.models import (
     UploadStatus,
     utcnow,
 )
+from ocr_service.errors import InvariantBroken
 from ocr_service.results import Document
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,10 @@ def start_page(*, session: Session, upload_id: str, index: int) -> PageWork | No
         return None
     upload = session.get(Upload, upload_id)
     document = session.get(DocumentRow, page.document_id)
-    assert upload is not None and document is not None
+    if upload is None or document is None:
+        raise InvariantBroken(
+            "a queued page has no upload or document row", upload=upload_id, page=index
+        )
     now = utcnow()
     page.status = PageStatus.PROCESSING
     page.attempts += 1
@@ -121,7 +125,10 @@ def finish_page(
         session.rollback()
         return None
     row = session.get(DocumentRow, work.document_id)
-    assert page is not None and row is not None
+    if page is None or row is None:
+        raise InvariantBroken(
+            "a claimed page has no page or document row", upload=work.upload_id, page=work.index
+        )
     now = utcnow()
     existing = {
         f.name: f for f in session.scalars(select(FieldRow).where(FieldRow.document_id == row.id))
@@ -209,10 +216,9 @@ def retry_page_later(
     """Put a page back to queued after a retryable error (rq will run it again). With
     ``attempt``, only while that attempt still holds the page."""
     page = _locked_page(session, upload_id, index)
-    if not _holds_claim(page, attempt):
+    if page is None or not _holds_claim(page, attempt):
         session.rollback()
         return
-    assert page is not None
     now = utcnow()
     page.status = PageStatus.QUEUED
     page.error_code = code
@@ -228,7 +234,8 @@ def retry_page_later(
 def _update_progress(session: Session, upload_id: str, now: datetime) -> None:
     """Recount finished pages under a lock on the upload row, so concurrent workers agree."""
     upload = session.scalar(select(Upload).where(Upload.id == upload_id).with_for_update())
-    assert upload is not None
+    if upload is None:
+        raise InvariantBroken("a page's upload row is missing", upload=upload_id)
     session.flush()
     rows = session.execute(
         select(Page.status, func.count()).where(Page.upload_id == upload_id).group_by(Page.status)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from pdf2image import convert_from_path
-from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ocr_service.config import Settings
@@ -30,11 +30,17 @@ from ocr_service.errors import (
     FileTooLarge,
     ImageTooLarge,
     ImageTooSmall,
+    MissingDependency,
     TooManyPages,
     UnsupportedFileType,
 )
 
 BgrImage = npt.NDArray[np.uint8]
+
+POPPLER_MISSING = (
+    "poppler (pdfinfo, pdftoppm) is not installed or not on PATH, so PDFs cannot be read; "
+    "install poppler-utils"
+)
 
 MIME = {"pdf": "application/pdf", "tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg"}
 PDF_RENDER_TIMEOUT_S = 120
@@ -134,8 +140,8 @@ def _count_pdf_pages(path: Path, limits: Limits) -> int:
         )
     except subprocess.TimeoutExpired as exc:
         raise CorruptFile("the PDF could not be analysed within 30 s") from exc
-    except FileNotFoundError as exc:  # pragma: no cover - set-up problem
-        raise CorruptFile("poppler (pdfinfo) is not installed; run the set-up script") from exc
+    except FileNotFoundError as exc:
+        raise MissingDependency(POPPLER_MISSING) from exc
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
     if "Incorrect password" in err or (
@@ -303,6 +309,8 @@ def _render_pdf_page(path: Path, index: int, limits: Limits) -> BgrImage:
             grayscale=False,
             timeout=PDF_RENDER_TIMEOUT_S,
         )
+    except (PDFInfoNotInstalledError, FileNotFoundError) as exc:
+        raise MissingDependency(POPPLER_MISSING) from exc
     except (PDFPageCountError, PDFSyntaxError) as exc:
         raise CorruptFile(f"page {index + 1} of the PDF cannot be rendered") from exc
     except subprocess.TimeoutExpired as exc:

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ocr_service.errors import OcrEngineError
+from ocr_service.errors import MissingDependency
 from ocr_service.ocr.base import EMPTY, GrayImage, OcrResult, OcrSettings, Recognizer, is_blank
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "digits.onnx"
@@ -136,7 +136,7 @@ def load_session(path: Path) -> Any:
     import onnxruntime as ort  # heavy; workers only (as in ppocr)
 
     if not path.is_file():
-        raise OcrEngineError(
+        raise MissingDependency(
             f"the digit model {path.name} is missing from {path.parent}; reinstall the "
             "package (pip install -e .) or retrain it with scripts/train_digits.py",
             path=str(path),

@@ -44,7 +44,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ocr_service.errors import OcrEngineError
+from ocr_service.errors import MissingDependency, OcrEngineError
 from ocr_service.ocr.base import (
     DARK_LEVEL,
     EMPTY,
@@ -109,7 +109,7 @@ def find_model() -> Path:
         path = Path(folder) / "models" / MODEL_FILE
         if path.is_file():
             return path
-    raise OcrEngineError(
+    raise MissingDependency(
         f"the PP-OCR model {MODEL_FILE} was not found; install the '{MODEL_PACKAGE}' package "
         "(pip install -e .) or set OCR_ENGINE_NAME=tesserocr",
         searched=locations,
@@ -139,6 +139,12 @@ class PpOcrLineEngine:
     @cached_property
     def _loaded(self) -> LoadedModel:
         path = self._model or find_model()
+        if not path.is_file():
+            raise MissingDependency(
+                f"the PP-OCR model {path} does not exist; reinstall the package "
+                "(pip install -e .) or set OCR_ENGINE_NAME=tesserocr",
+                path=str(path),
+            )
         try:
             split = split_head(path)
             session = self._new_session(split.body if split else str(path), self._threads)
@@ -244,8 +250,9 @@ class PpOcrLineEngine:
         if is_blank(image):
             return EMPTY
         batch = to_input(image)
+        session = self._session  # loads the model; a missing one is MissingDependency
         try:
-            output = self._session.run(None, {"x": batch})[0][0]
+            output = session.run(None, {"x": batch})[0][0]
         except Exception as exc:
             raise OcrEngineError(f"PP-OCR recognizer failed: {exc}") from exc
         prior = self.prior(settings)

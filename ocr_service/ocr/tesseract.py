@@ -28,7 +28,7 @@ import pytesseract
 import tesserocr
 from PIL import Image
 
-from ocr_service.errors import InvalidValue, OcrEngineError
+from ocr_service.errors import InvalidValue, MissingDependency, OcrEngineError
 from ocr_service.ocr.base import EMPTY, GrayImage, OcrEngine, OcrResult, OcrSettings, is_blank
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ CJK_GAP_RATIO = 0.6
 
 
 def find_tessdata_dir() -> Path:
-    """The tessdata folder: ``OCR_TESSDATA_DIR`` / ``TESSDATA_PREFIX``, then the usual places."""
+    """The tessdata folder: ``OCR_TESSDATA_DIR`` / ``TESSDATA_PREFIX`` (which, when set, must
+    hold the language data), then the usual places."""
     for var in TESSDATA_ENV:
         value = os.environ.get(var)
         if not value:
@@ -53,10 +54,19 @@ def find_tessdata_dir() -> Path:
         for folder in (Path(value), Path(value) / "tessdata"):
             if any(folder.glob("*.traineddata")):
                 return folder
+        raise MissingDependency(
+            f"{var}={value} holds no .traineddata files; point it at the tessdata folder "
+            "(e.g. /usr/share/tesseract-ocr/5/tessdata) or install the language data",
+            searched=[value, str(Path(value) / "tessdata")],
+        )
     for folder in TESSDATA_CANDIDATES:
         if any(folder.glob("*.traineddata")):
             return folder
-    raise OcrEngineError("no tessdata folder found; set OCR_TESSDATA_DIR", searched=TESSDATA_ENV)
+    raise MissingDependency(
+        "no tessdata folder with .traineddata files found; install tesseract-ocr and its "
+        "language data (see docs/operations.md) or set OCR_TESSDATA_DIR to the folder",
+        searched=[*TESSDATA_ENV, *map(str, TESSDATA_CANDIDATES)],
+    )
 
 
 def available_languages() -> list[str]:
@@ -165,6 +175,16 @@ class TesserocrEngine:
     def _create_api(self, language: str, psm: int) -> Any:
         tessdata = self._tessdata or find_tessdata_dir()
         log.info("creating tesseract API language=%s psm=%s", language, psm)
+        missing = [
+            lang for lang in language.split("+") if not (tessdata / f"{lang}.traineddata").is_file()
+        ]
+        if missing:
+            raise MissingDependency(
+                f"tesseract language data {', '.join(missing)} is not in {tessdata}; install "
+                "it (e.g. tesseract-ocr-jpn) or set OCR_TESSDATA_DIR to a folder that has it",
+                missing=missing,
+                tessdata=str(tessdata),
+            )
         try:
             api = tesserocr.PyTessBaseAPI(path=str(tessdata), lang=language, psm=psm)
         except RuntimeError as exc:
@@ -216,6 +236,10 @@ class PytesseractEngine:
                 config=self._config(settings),
                 output_type=pytesseract.Output.DICT,
             )
+        except pytesseract.TesseractNotFoundError as exc:
+            raise MissingDependency(
+                "the tesseract program is not installed or not on PATH; install tesseract-ocr"
+            ) from exc
         except (pytesseract.TesseractError, OSError, RuntimeError) as exc:
             raise OcrEngineError("tesseract failed on a crop", engine=self.name) from exc
         return _join_words(data)

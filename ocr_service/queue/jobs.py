@@ -24,7 +24,7 @@ from ocr_service import worker_context
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.processing import PageWork, fail_page, finish_page, retry_page_later, start_page
 from ocr_service.db.session import SessionFactory, session_scope
-from ocr_service.errors import InternalError
+from ocr_service.errors import InternalError, MissingDependency
 from ocr_service.failures import as_service_error
 from ocr_service.imaging.ingest import Limits
 from ocr_service.pipeline import Reader
@@ -214,6 +214,8 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
         raise exc
     if isinstance(error, InternalError):
         log.error("failed upload=%s page=%s document=%s", *ids, exc_info=exc)
+    elif isinstance(error, MissingDependency):  # this worker is misinstalled: say so loudly
+        log.error("failed %s upload=%s page=%s document=%s: %s", error.code, *ids, error.message)
     else:
         log.warning(
             "failed %s (%s) upload=%s page=%s document=%s", error.code, type(exc).__name__, *ids

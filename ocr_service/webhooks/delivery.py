@@ -21,7 +21,7 @@ from ocr_service import __version__, worker_context
 from ocr_service.config import Settings
 from ocr_service.db.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery, utcnow
 from ocr_service.db.session import session_scope
-from ocr_service.errors import InvalidValue, ServiceUnavailable
+from ocr_service.errors import InvalidValue, InvariantBroken, ServiceUnavailable
 from ocr_service.observability.metrics import MetricsRecorder
 from ocr_service.webhooks.service import secret_for
 from ocr_service.webhooks.signing import HEADER, sign
@@ -109,7 +109,8 @@ def post(request: Request, *, timeout: float, client: httpx.Client | None = None
 def record(*, session: Session, request: Request, outcome: Outcome, final: bool) -> str:
     """Log the attempt; mark the delivery delivered, or failed when this was the last try."""
     delivery = session.get(WebhookDelivery, request.delivery_id)
-    assert delivery is not None
+    if delivery is None:
+        raise InvariantBroken("a prepared delivery's row is missing", delivery=request.delivery_id)
     now = utcnow()
     session.add(
         WebhookAttempt(
