@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ocr_service import pipeline
 from ocr_service.bench.compare import pipeline_outcome
-from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, Recognizer
+from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, ReadingKind
 from ocr_service.ocr.engines import HybridEngine
 from ocr_service.reading import kana
 from ocr_service.reading.page import PageImages
@@ -39,12 +39,12 @@ class Recording:
     def __init__(self, inner: HybridEngine) -> None:
         self.inner = inner
         self.name = inner.name
-        self.recognizers = inner.recognizers
+        self.kinds = inner.kinds
         self.lines: list[OcrResult] = []
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         result = self.inner.read(image, settings)
-        if settings.recognizer is Recognizer.LINE:
+        if settings.kind is ReadingKind.LINE:
             self.lines.append(result)
         return result
 

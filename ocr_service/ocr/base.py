@@ -26,15 +26,18 @@ PSM_BLOCK = 6
 """Tesseract's page-segmentation mode for a block of lines (a multi-line field)."""
 
 
-class Recognizer(StrEnum):
-    """Which model a reading asks for. An engine without the asked-for model reads
-    with the one it has (see :func:`reads_lines`)."""
+class ReadingKind(StrEnum):
+    """What kind of reading a reader asks an engine for, by what the crop holds, not by
+    model: an engine declares the kinds it reads (:attr:`OcrEngine.kinds`), and one
+    asked for a kind it does not declare reads the crop as it can (see
+    :func:`reads_lines`)."""
 
-    TESSERACT = "tesseract"
+    GENERAL = "general"
+    """Any crop: a word, a block of lines, a character in a box (Tesseract reads these)."""
     LINE = "line"
-    """A text-line recognizer (PP-OCR): one line of print or handwriting."""
+    """One line of print or handwriting (a text-line recognizer: PP-OCR)."""
     DIGIT = "digit"
-    """A one-digit recognizer (the CNN of :mod:`ocr_service.ocr.digits`): one digit in a box."""
+    """One handwritten digit in a box (the CNN of :mod:`ocr_service.ocr.digits`)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,8 @@ class OcrSettings:
     psm: int = 7
     """Page-segmentation mode: 7 one line, 6 a block, 8 one word, 10 one character."""
     whitelist: str | None = None
-    recognizer: Recognizer = Recognizer.TESSERACT
+    kind: ReadingKind = ReadingKind.GENERAL
+    """The kind of reading asked for (see :class:`ReadingKind`)."""
     letters: str = ""
     """Letters of the field's language that the line recognizer reads at full weight
     without a whitelist (the accented letters of a German, French, Spanish, Italian or
@@ -89,9 +93,11 @@ EMPTY = OcrResult(text="", char_confidences=())
 
 class OcrEngine(Protocol):
     name: str
+    kinds: frozenset[ReadingKind]
+    """The kinds of reading this engine can give (:class:`ReadingKind`)."""
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
-        """Read one crop."""
+        """Read one crop, as ``settings.kind`` asks."""
         ...
 
 
@@ -101,18 +107,12 @@ def is_blank(image: GrayImage) -> bool:
 
 
 def reads_lines(engine: OcrEngine) -> bool:
-    """True when ``engine`` has a line recognizer of its own (``recognizers`` attribute),
-    so a LINE reading and a TESSERACT reading are two independent opinions."""
-    return Recognizer.LINE in recognizers_of(engine)
+    """True when ``engine`` reads LINE crops with a line recognizer of its own, so a LINE
+    reading and a GENERAL one are two independent opinions."""
+    return ReadingKind.LINE in engine.kinds
 
 
 def reads_digits(engine: OcrEngine) -> bool:
-    """True when ``engine`` has a digit recognizer of its own, a further independent
-    opinion on a box of a digit row."""
-    return Recognizer.DIGIT in recognizers_of(engine)
-
-
-def recognizers_of(engine: OcrEngine) -> frozenset[Recognizer]:
-    """The models an engine declares (``recognizers`` attribute; Tesseract alone when none)."""
-    recognizers: frozenset[Recognizer] = getattr(engine, "recognizers", frozenset())
-    return recognizers
+    """True when ``engine`` reads DIGIT crops with a digit recognizer of its own, a further
+    independent opinion on a box of a digit row."""
+    return ReadingKind.DIGIT in engine.kinds

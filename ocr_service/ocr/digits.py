@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ocr_service.errors import MissingDependency
-from ocr_service.ocr.base import EMPTY, GrayImage, OcrResult, OcrSettings, Recognizer, is_blank
+from ocr_service.ocr.base import EMPTY, GrayImage, OcrResult, OcrSettings, ReadingKind, is_blank
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "digits.onnx"
 SIDE = 28
@@ -81,10 +81,10 @@ def allowed_digits(settings: OcrSettings) -> list[int]:
 
 
 class DigitEngine:
-    """One handwritten digit per crop (``Recognizer.DIGIT``), by the committed CNN."""
+    """One handwritten digit per crop (``ReadingKind.DIGIT``), by the committed CNN."""
 
     name = "digits"
-    recognizers = frozenset({Recognizer.DIGIT})
+    kinds = frozenset({ReadingKind.DIGIT})
 
     def __init__(self, model_path: Path = MODEL_PATH) -> None:
         self.model_path = model_path

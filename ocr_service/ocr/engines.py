@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ocr_service.errors import InvalidValue
 from ocr_service.ocr import tesseract
-from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, Recognizer
+from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, ReadingKind
 from ocr_service.ocr.digits import DigitEngine
 from ocr_service.ocr.ppocr import PpOcrLineEngine
 
@@ -23,7 +23,7 @@ class HybridEngine:
     """PP-OCR for LINE readings, the digit CNN for DIGIT readings, Tesseract for the rest."""
 
     name = "hybrid"
-    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE, Recognizer.DIGIT})
+    kinds = frozenset({ReadingKind.GENERAL, ReadingKind.LINE, ReadingKind.DIGIT})
 
     def __init__(
         self,
@@ -36,9 +36,9 @@ class HybridEngine:
         self.digits = digits or DigitEngine()
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
-        if settings.recognizer is Recognizer.LINE:
+        if settings.kind is ReadingKind.LINE:
             return self.lines.read(image, settings)
-        if settings.recognizer is Recognizer.DIGIT:
+        if settings.kind is ReadingKind.DIGIT:
             return self.digits.read(image, settings)
         return self.tesseract.read(image, settings)
 

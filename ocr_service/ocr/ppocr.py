@@ -53,6 +53,7 @@ from ocr_service.ocr.base import (
     GrayImage,
     OcrResult,
     OcrSettings,
+    ReadingKind,
     is_blank,
 )
 from ocr_service.ocr.onnx_head import head_model, split_head
@@ -129,6 +130,7 @@ class PpOcrLineEngine:
     """One text line per call; thread-safe (onnxruntime sessions are)."""
 
     name = "ppocr"
+    kinds = frozenset({ReadingKind.LINE})
 
     def __init__(self, model: Path | None = None, threads: int = 1) -> None:
         self._model = model

@@ -29,7 +29,15 @@ import tesserocr
 from PIL import Image
 
 from ocr_service.errors import InvalidValue, MissingDependency, OcrEngineError
-from ocr_service.ocr.base import EMPTY, GrayImage, OcrEngine, OcrResult, OcrSettings, is_blank
+from ocr_service.ocr.base import (
+    EMPTY,
+    GrayImage,
+    OcrEngine,
+    OcrResult,
+    OcrSettings,
+    ReadingKind,
+    is_blank,
+)
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +137,7 @@ class TesserocrEngine:
     """In-process Tesseract through tesserocr; one API object per (language, psm)."""
 
     name = "tesserocr"
+    kinds = frozenset({ReadingKind.GENERAL})
 
     def __init__(self, tessdata: Path | None = None) -> None:
         self._tessdata = tessdata
@@ -222,6 +231,7 @@ class PytesseractEngine:
     """Tesseract through its command line (pytesseract); per-word confidence per char."""
 
     name = "pytesseract"
+    kinds = frozenset({ReadingKind.GENERAL})
 
     def __init__(self, tessdata: Path | None = None) -> None:
         self._tessdata = tessdata

@@ -12,7 +12,7 @@ from __future__ import annotations
 import string
 from dataclasses import replace
 
-from ocr_service.ocr.base import PSM_BLOCK, OcrSettings, Recognizer
+from ocr_service.ocr.base import PSM_BLOCK, OcrSettings, ReadingKind
 from ocr_service.reading.numbers import currency_family
 from ocr_service.templates.locales import accented_letters
 from ocr_service.templates.model import CHARSETS, FieldSpec, FieldType
@@ -137,7 +137,7 @@ def line_settings(spec: FieldSpec) -> OcrSettings:
     """The line recognizer's reading: the same whitelist, a LINE reading; a field of a
     German, French, Spanish, Italian or Portuguese locale keeps its language's accented
     letters (see :func:`~ocr_service.templates.locales.accented_letters`)."""
-    settings = replace(ocr_settings(spec), recognizer=Recognizer.LINE)
+    settings = replace(ocr_settings(spec), kind=ReadingKind.LINE)
     if settings.whitelist or "jpn" in settings.language:
         return settings
     return replace(settings, letters=accented_letters(spec.locale))

@@ -15,7 +15,7 @@ from ocr_service.ocr.base import (
     OcrEngine,
     OcrResult,
     OcrSettings,
-    Recognizer,
+    ReadingKind,
     reads_digits,
     reads_lines,
 )
@@ -350,7 +350,7 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if delta is None:
         if not faint_row(spec, page):
             return blank_result(spec)
-        return read_faint(spec, zone, engine, row_settings(spec, row_recognizer(engine)))
+        return read_faint(spec, zone, engine, row_settings(spec, row_kind(engine)))
     if votes_digits(spec, engine):
         return voted_row(spec, page, engine, delta)
     settings = ocr_settings(spec)
@@ -368,7 +368,7 @@ def read_boxed(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldRes
     if not inked:
         return blank_result(spec)
     box_text = "".join(char for char, _, _ in inked)
-    line = read_box_row(spec, page, engine, row_recognizer(engine))
+    line = read_box_row(spec, page, engine, row_kind(engine))
     whole_row = line is not None and len(line.text) == len(inked)
     digit_row = whole_row and is_digit_boxes(spec)
     third = digit_opinions(page, spec, engine, delta, settings) if digit_row else []
@@ -415,7 +415,7 @@ def voted_row(spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int) 
     confidence is under ``ROW_SURE``. Tesseract is not
     asked: on real (MNIST) digits it read no digit in most boxes where the two others
     disagreed (see :data:`~ocr_service.reading.digit_votes.ROW_SURE`)."""
-    digit = replace(ocr_settings(spec), recognizer=Recognizer.DIGIT)
+    digit = replace(ocr_settings(spec), kind=ReadingKind.DIGIT)
     prepared = [
         (box, prepare_text(box_zone(page, box), Variant.PRIMARY, CHAR_TARGET_HEIGHT, delta))
         for box in spec.boxes
@@ -424,7 +424,7 @@ def voted_row(spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int) 
     cnn = [engine.read(image, digit) for _, image in inked]
     if not cnn:
         return blank_result(spec)
-    line = read_box_row(spec, page, engine, Recognizer.LINE)
+    line = read_box_row(spec, page, engine, ReadingKind.LINE)
     if line is None or len(line.text) != len(cnn) or any(not r.text for r in cnn):
         text = "".join(r.text[:1] or UNREAD for r in cnn)
         checked = check_value(spec, text)
@@ -481,7 +481,7 @@ def digit_opinions(
     when the engine has no digit recognizer."""
     if not reads_digits(engine):
         return []
-    digit = replace(settings, recognizer=Recognizer.DIGIT)
+    digit = replace(settings, kind=ReadingKind.DIGIT)
     opinions: list[tuple[str, float]] = []
     for box in spec.boxes:
         zone = box_zone(page, box)
@@ -626,7 +626,7 @@ def confirmed_row(
     inked = sum(has_ink(clean_ink(box_zone(page, box), delta)) for box in spec.boxes)
     if inked == 0:
         return None
-    line = read_box_row(spec, page, engine, Recognizer.LINE) if reads_lines(engine) else None
+    line = read_box_row(spec, page, engine, ReadingKind.LINE) if reads_lines(engine) else None
     whole = line is not None and len(line.text) == inked
     sure = whole and line is not None and line.min_confidence >= LINE_CONFIDENT
     digits = is_digit_boxes(spec)
@@ -650,7 +650,7 @@ def read_box_row(
     spec: FieldSpec,
     page: PageImages,
     engine: OcrEngine,
-    recognizer: Recognizer = Recognizer.TESSERACT,
+    kind: ReadingKind = ReadingKind.GENERAL,
     variant: Variant = Variant.PRIMARY,
 ) -> OcrResult | None:
     """The whole row of boxes (their borders dropped out) read as one line of its
@@ -659,7 +659,7 @@ def read_box_row(
     image = prepare_text(crop(page.dropout, spec.bbox), variant, target=CHAR_TARGET_HEIGHT)
     if image is None:
         return None
-    result = engine.read(image, row_settings(spec, recognizer))
+    result = engine.read(image, row_settings(spec, kind))
     allowed = set(spec.whitelist or spec.box_chars)
     digits = is_digit_boxes(spec)
     kept = [
@@ -671,13 +671,13 @@ def read_box_row(
     return OcrResult("".join(c for c, _, _ in kept), tuple(p for _, p, _ in kept), runners)
 
 
-def row_settings(spec: FieldSpec, recognizer: Recognizer) -> OcrSettings:
+def row_settings(spec: FieldSpec, kind: ReadingKind) -> OcrSettings:
     """A row of boxes read as one line."""
-    return replace(ocr_settings(spec), psm=PSM_LINE, recognizer=recognizer)
+    return replace(ocr_settings(spec), psm=PSM_LINE, kind=kind)
 
 
-def row_recognizer(engine: OcrEngine) -> Recognizer:
-    return Recognizer.LINE if reads_lines(engine) else Recognizer.TESSERACT
+def row_kind(engine: OcrEngine) -> ReadingKind:
+    return ReadingKind.LINE if reads_lines(engine) else ReadingKind.GENERAL
 
 
 def read_box(

@@ -22,7 +22,7 @@ from rq.job import Job
 from ocr_service.errors import MissingDependency, ServiceUnavailable
 from ocr_service.failures import as_service_error
 from ocr_service.imaging.ingest import load_page, probe_file
-from ocr_service.ocr.base import OcrSettings, Recognizer
+from ocr_service.ocr.base import OcrSettings, ReadingKind
 from ocr_service.ocr.digits import DigitEngine
 from ocr_service.ocr.ppocr import PpOcrLineEngine
 from ocr_service.ocr.tesseract import PytesseractEngine, TesserocrEngine, find_tessdata_dir
@@ -78,7 +78,7 @@ def test_no_tesseract_program(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 
 def test_no_ppocr_model_file(tmp_path: Path) -> None:
     engine = PpOcrLineEngine(model=tmp_path / "missing.onnx")
-    settings = OcrSettings(language="eng", recognizer=Recognizer.LINE)
+    settings = OcrSettings(language="eng", kind=ReadingKind.LINE)
     with pytest.raises(MissingDependency) as caught:
         engine.read_line(inked_line(), settings)
     assert_missing(caught.value, str(tmp_path / "missing.onnx"))

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr_service.errors import InvalidValue, OcrEngineError
-from ocr_service.ocr.base import EMPTY, OcrResult, OcrSettings, Recognizer, reads_lines
+from ocr_service.ocr.base import EMPTY, OcrResult, OcrSettings, ReadingKind, reads_lines
 from ocr_service.ocr.engines import HybridEngine, create_engine
 from ocr_service.ocr.onnx_head import split_head
 from ocr_service.ocr.ppocr import (
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 KLEE = "/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf"
-LINE = OcrSettings("jpn", 7, recognizer=Recognizer.LINE)
+LINE = OcrSettings("jpn", 7, kind=ReadingKind.LINE)
 
 
 def render(text: str, size: int = 40, font: str = NOTO, gap: int = 0) -> np.ndarray:
@@ -72,7 +72,7 @@ def test_reads_japanese_lines(engine: PpOcrLineEngine, text: str, font: str) -> 
 
 
 def test_whitelist_limits_the_characters(engine: PpOcrLineEngine) -> None:
-    digits = OcrSettings("eng", 7, "0123456789", Recognizer.LINE)
+    digits = OcrSettings("eng", 7, "0123456789", ReadingKind.LINE)
     result = engine.read(render("AB12"), digits)
     assert set(result.text) <= set("0123456789")
     assert "12" in result.text
@@ -89,7 +89,7 @@ def test_blank_crop_is_empty(engine: PpOcrLineEngine) -> None:
 
 def test_block_is_read_line_by_line(engine: PpOcrLineEngine) -> None:
     block = np.vstack([render("就職のため"), render("転居します")])
-    result = engine.read(block, OcrSettings("jpn", 6, recognizer=Recognizer.LINE))
+    result = engine.read(block, OcrSettings("jpn", 6, kind=ReadingKind.LINE))
     assert result.text.split("\n") == ["就職のため", "転居します"]
     assert len(result.char_confidences) == len(result.text)
     assert len(split_lines(block)) == 2
@@ -99,8 +99,8 @@ def test_block_is_read_line_by_line(engine: PpOcrLineEngine) -> None:
     ("text", "settings"),
     [
         ("東京都千代田区丸の内1-9-1", LINE),
-        ("Brianna Fernandez, Apt. 443", OcrSettings("eng", 7, recognizer=Recognizer.LINE)),
-        ("2024-03-11", OcrSettings("eng", 7, whitelist="0123456789-", recognizer=Recognizer.LINE)),
+        ("Brianna Fernandez, Apt. 443", OcrSettings("eng", 7, kind=ReadingKind.LINE)),
+        ("2024-03-11", OcrSettings("eng", 7, whitelist="0123456789-", kind=ReadingKind.LINE)),
     ],
 )
 def test_split_head_reads_as_the_whole_model(
@@ -123,7 +123,7 @@ def test_a_lone_i_in_a_letter_code_is_read_as_i(
 ) -> None:
     """The model takes a bare bar for l, 1 or |; with a letters-only whitelist those
     count for I. Without that, the same crop read as nothing or as a doubtful I."""
-    code = OcrSettings("eng", 8, whitelist="ABCDEFGHIJKLM", recognizer=Recognizer.LINE)
+    code = OcrSettings("eng", 8, whitelist="ABCDEFGHIJKLM", kind=ReadingKind.LINE)
     crop = render("I", size=60)
     folded = engine.read_line(crop, code)
     assert folded.text == "I"
@@ -197,6 +197,7 @@ def test_ink_beyond_the_last_character_lowers_its_confidence() -> None:
 class Fixed:
     def __init__(self, name: str) -> None:
         self.name = name
+        self.kinds = frozenset({ReadingKind.LINE})
 
     def read(self, image: np.ndarray, settings: OcrSettings) -> OcrResult:
         return OcrResult(self.name, (1.0,) * len(self.name))

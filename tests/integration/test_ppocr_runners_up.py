@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr_service.ocr.base import OcrSettings, Recognizer
+from ocr_service.ocr.base import OcrSettings, ReadingKind
 from ocr_service.ocr.ppocr import PpOcrLineEngine
 from ocr_service.reading.kana import CONFUSIONS
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.integration
 
 KLEE = "/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf"
 """A handwriting-style font (shipped by Debian's fonts-klee)."""
-LINE = OcrSettings("jpn", 7, recognizer=Recognizer.LINE)
+LINE = OcrSettings("jpn", 7, kind=ReadingKind.LINE)
 
 
 def render(text: str, size: int = 40) -> np.ndarray:
@@ -63,7 +63,7 @@ def test_dakuten_lines_have_hand_alike_runner_ups(engine: PpOcrLineEngine) -> No
 def test_a_block_carries_runner_ups_line_by_line(engine: PpOcrLineEngine) -> None:
     top, bottom = render("サトウ"), render("ハナコ")
     block = np.vstack([top, np.full((30, top.shape[1]), 255, np.uint8), bottom])
-    result = engine.read(block, OcrSettings("jpn", 6, recognizer=Recognizer.LINE))
+    result = engine.read(block, OcrSettings("jpn", 6, kind=ReadingKind.LINE))
     assert "\n" in result.text
     assert len(result.runners_up) == len(result.text)
     assert result.runners_up[result.text.index("\n")] == ("", 0.0)

@@ -10,14 +10,14 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr_service.ocr.base import OcrSettings, Recognizer
+from ocr_service.ocr.base import OcrSettings, ReadingKind
 from ocr_service.ocr.digits import DIGIT_SIDE, MODEL_PATH, SIDE, DigitEngine, to_mnist
 from ocr_service.ocr.engines import HybridEngine
 from ocr_service.reading.prepare import Variant, prepare_text
 from ocr_service.synth import ink
 from ocr_service.synth.fonts import FACES
 
-DIGIT = OcrSettings(language="eng", psm=10, whitelist="0123456789", recognizer=Recognizer.DIGIT)
+DIGIT = OcrSettings(language="eng", psm=10, whitelist="0123456789", kind=ReadingKind.DIGIT)
 MAX_MODEL_BYTES = 2 * 1024 * 1024
 
 
@@ -81,7 +81,7 @@ def test_the_whitelist_limits_the_digits(engine: DigitEngine) -> None:
     image = prepare_text(distorted_box(face, 7, random.Random(3)), Variant.PRIMARY, target=48)
     assert image is not None
     assert engine.read(image, DIGIT).text == "7"
-    only = engine.read(image, OcrSettings(whitelist="0123", recognizer=Recognizer.DIGIT))
+    only = engine.read(image, OcrSettings(whitelist="0123", kind=ReadingKind.DIGIT))
     assert only.text in "0123"
     assert 0.0 <= only.char_confidences[0] <= 1.0
 
@@ -104,6 +104,7 @@ def test_to_mnist_scales_the_longer_side_to_20_and_centres_the_mass() -> None:
 def test_the_hybrid_engine_routes_digit_readings_to_the_cnn(engine: DigitEngine) -> None:
     class Fixed:
         name = "fixed"
+        kinds = frozenset({ReadingKind.GENERAL})
 
         def read(self, image: np.ndarray, settings: OcrSettings) -> object:
             raise AssertionError("not this engine")

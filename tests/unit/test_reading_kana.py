@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings, Recognizer
+from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings, ReadingKind
 from ocr_service.reading.document import check_document
 from ocr_service.reading.kana import (
     CONFUSIONS,
@@ -28,7 +28,7 @@ class ScriptedLineEngine:
     """A line recognizer and Tesseract at the seam: each read gets the next answer."""
 
     name = "scripted"
-    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE})
+    kinds = frozenset({ReadingKind.GENERAL, ReadingKind.LINE})
 
     def __init__(self, *answers: OcrResult) -> None:
         self.answers = list(answers)

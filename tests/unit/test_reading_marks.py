@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr_service.ocr.base import OcrResult, OcrSettings
+from ocr_service.ocr.base import OcrResult, OcrSettings, ReadingKind
 from ocr_service.reading.marks import ink_fraction
 from ocr_service.reading.page import PageImages
 from ocr_service.reading.readers import read_field
@@ -21,6 +21,7 @@ class NoOcr:
     """Ink fields must never call the OCR engine."""
 
     name = "none"
+    kinds = frozenset({ReadingKind.GENERAL})
 
     def read(self, image: np.ndarray, settings: OcrSettings) -> OcrResult:
         raise AssertionError("OCR called for an ink field")

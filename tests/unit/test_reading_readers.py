@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings, Recognizer
+from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings, ReadingKind
 from ocr_service.reading import rules
 from ocr_service.reading.page import PageImages
 from ocr_service.reading.readers import check_document, read_field
@@ -18,6 +18,7 @@ class ScriptedEngine:
     """Answers each read with the next scripted result and records the settings."""
 
     name = "scripted"
+    kinds = frozenset({ReadingKind.GENERAL})
 
     def __init__(self, *answers: OcrResult) -> None:
         self.answers = list(answers)
@@ -280,7 +281,7 @@ def test_check_document_postal_address() -> None:
 class ScriptedHybrid(ScriptedEngine):
     """A scripted engine that, like the hybrid engine, has a line recognizer."""
 
-    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE})
+    kinds = frozenset({ReadingKind.GENERAL, ReadingKind.LINE})
 
 
 def test_line_reading_sure_and_valid_stands_alone() -> None:
@@ -288,14 +289,14 @@ def test_line_reading_sure_and_valid_stands_alone() -> None:
     result = read_field(spec(), inked_page(), engine)
     assert result.value == "山田太郎"
     assert not result.flagged
-    assert [c.recognizer for c in engine.calls] == [Recognizer.LINE]
+    assert [c.kind for c in engine.calls] == [ReadingKind.LINE]
 
 
 def test_doubtful_line_reading_confirmed_by_tesseract() -> None:
     engine = ScriptedHybrid(sure("山田太郎", 0.8), sure("山田太郎", 0.7))
     result = read_field(spec(), inked_page(), engine)
     assert result.value == "山田太郎"
-    assert [c.recognizer for c in engine.calls] == [Recognizer.LINE, Recognizer.TESSERACT]
+    assert [c.kind for c in engine.calls] == [ReadingKind.LINE, ReadingKind.GENERAL]
     assert result.confidence > 0.8
 
 
@@ -304,7 +305,7 @@ def test_doubtful_line_reading_contradicted_is_flagged() -> None:
     result = read_field(spec(), inked_page(), engine)
     assert result.flagged
     assert "readings_disagree" in result.reasons
-    assert [c.recognizer for c in engine.calls][2] == Recognizer.LINE
+    assert [c.kind for c in engine.calls][2] == ReadingKind.LINE
 
 
 def test_line_majority_of_three_settles_it() -> None:
@@ -323,7 +324,7 @@ def test_boxed_row_sure_from_the_line_recognizer_needs_no_more() -> None:
     engine = ScriptedHybrid(sure("123"))
     result = read_field(spec(type="boxed", boxes=boxes), page, engine)
     assert result.value == "123"
-    assert [c.recognizer for c in engine.calls] == [Recognizer.LINE]
+    assert [c.kind for c in engine.calls] == [ReadingKind.LINE]
 
 
 def test_one_letter_code_is_checked_by_tesseract_as_a_word() -> None:
@@ -333,9 +334,9 @@ def test_one_letter_code_is_checked_by_tesseract_as_a_word() -> None:
     code = spec(language="eng", pattern="^[CSP]$", whitelist="CSP", psm=8)
     result = read_field(code, inked_page(), engine)
     assert result.value == "P"
-    assert [(c.recognizer, c.psm) for c in engine.calls] == [
-        (Recognizer.LINE, 8),
-        (Recognizer.TESSERACT, 8),
+    assert [(c.kind, c.psm) for c in engine.calls] == [
+        (ReadingKind.LINE, 8),
+        (ReadingKind.GENERAL, 8),
     ]
     assert not result.flagged
 
@@ -345,15 +346,15 @@ class ByRecognizer:
     from the script of the recognizer it asks for."""
 
     name = "scripted-by-recognizer"
-    recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE, Recognizer.DIGIT})
+    kinds = frozenset({ReadingKind.GENERAL, ReadingKind.LINE, ReadingKind.DIGIT})
 
-    def __init__(self, script: dict[Recognizer, list[OcrResult]]) -> None:
+    def __init__(self, script: dict[ReadingKind, list[OcrResult]]) -> None:
         self.script = {k: list(v) for k, v in script.items()}
         self.calls: list[OcrSettings] = []
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         self.calls.append(settings)
-        answers = self.script.get(settings.recognizer, [])
+        answers = self.script.get(settings.kind, [])
         return answers.pop(0) if answers else OcrResult("")
 
 
@@ -375,9 +376,9 @@ def row_read_three_ways(line: str, boxes: str, digits: str) -> ByRecognizer:
     read), each box by Tesseract and each box by the digit recognizer."""
     return ByRecognizer(
         {
-            Recognizer.LINE: [sure(line, 0.9), sure(line, 0.9)],
-            Recognizer.TESSERACT: [sure(boxes, 0.8), *(sure(c, 0.95) for c in boxes)],
-            Recognizer.DIGIT: [sure(c, 0.97) for c in digits],
+            ReadingKind.LINE: [sure(line, 0.9), sure(line, 0.9)],
+            ReadingKind.GENERAL: [sure(boxes, 0.8), *(sure(c, 0.95) for c in boxes)],
+            ReadingKind.DIGIT: [sure(c, 0.97) for c in digits],
         }
     )
 
@@ -391,7 +392,7 @@ def test_the_digit_recognizer_settles_a_box_the_line_and_tesseract_disagree_on()
     assert result.value == "173"
     assert "readings_disagree" not in result.reasons
     assert not result.flagged
-    digit_calls = [c for c in engine.calls if c.recognizer is Recognizer.DIGIT]
+    digit_calls = [c for c in engine.calls if c.kind is ReadingKind.DIGIT]
     assert len(digit_calls) == 3
     assert all(c.whitelist == "0123456789" for c in digit_calls)
 
@@ -410,7 +411,7 @@ def test_siding_with_tesseract_against_the_line_settles_nothing() -> None:
 def test_an_unsure_digit_recognizer_settles_nothing() -> None:
     page, field = three_written_boxes()
     engine = row_read_three_ways("173", "113", "173")
-    engine.script[Recognizer.DIGIT] = [sure("1"), sure("7", 0.6), sure("3")]
+    engine.script[ReadingKind.DIGIT] = [sure("1"), sure("7", 0.6), sure("3")]
     result = read_field(field, page, engine)
     assert result.value == "173"
     assert "readings_disagree" in result.reasons
@@ -446,11 +447,11 @@ def test_a_settled_box_is_less_sure_than_a_confirmed_one() -> None:
 def test_without_a_digit_recognizer_a_disagreement_stays_flagged() -> None:
     page, field = three_written_boxes()
     engine = row_read_three_ways("173", "113", "173")
-    engine.recognizers = frozenset({Recognizer.TESSERACT, Recognizer.LINE})
+    engine.kinds = frozenset({ReadingKind.GENERAL, ReadingKind.LINE})
     result = read_field(field, page, engine)
     assert result.value == "173"
     assert "readings_disagree" in result.reasons
-    assert not [c for c in engine.calls if c.recognizer is Recognizer.DIGIT]
+    assert not [c for c in engine.calls if c.kind is ReadingKind.DIGIT]
 
 
 @pytest.mark.usefixtures("three_opinion_path")
@@ -465,7 +466,7 @@ def test_the_cnn_settles_nothing_when_it_reads_another_box_otherwise() -> None:
 
 
 def row_read_by_line_and_cnn(line: OcrResult, digits: list[OcrResult]) -> ByRecognizer:
-    return ByRecognizer({Recognizer.LINE: [line], Recognizer.DIGIT: digits})
+    return ByRecognizer({ReadingKind.LINE: [line], ReadingKind.DIGIT: digits})
 
 
 def test_a_digit_row_is_settled_by_the_line_and_the_cnn_without_tesseract() -> None:
@@ -476,7 +477,7 @@ def test_a_digit_row_is_settled_by_the_line_and_the_cnn_without_tesseract() -> N
     result = read_field(field, page, engine)
     assert result.value == "173"
     assert not result.flagged
-    assert not [c for c in engine.calls if c.recognizer is Recognizer.TESSERACT]
+    assert not [c for c in engine.calls if c.kind is ReadingKind.GENERAL]
 
 
 def test_a_sure_cnn_corrects_an_unsure_line_digit() -> None:

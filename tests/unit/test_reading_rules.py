@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ocr_service.errors import InvalidValue
-from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings
+from ocr_service.ocr.base import GrayImage, OcrResult, OcrSettings, ReadingKind
 from ocr_service.reading import rules
 from ocr_service.reading.normalize import normalize_text
 from ocr_service.reading.page import PageImages
@@ -104,6 +104,7 @@ class ScriptedEngine:
     """Answers every read with the same result (the OCR seam, no Tesseract)."""
 
     name = "scripted"
+    kinds = frozenset({ReadingKind.GENERAL})
 
     def __init__(self, text: str) -> None:
         self.text = text
