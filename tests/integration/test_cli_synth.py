@@ -17,8 +17,9 @@ def test_synth_then_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     truth = [json.loads((tmp_path / f"jp_kyufukin_00{i}.json").read_text()) for i in (1, 2)]
     capsys.readouterr()
     assert main(["read", str(tmp_path / "jp_kyufukin.pdf"), "--json", "--no-progress"]) == 0
-    docs = json.loads(capsys.readouterr().out)
-    assert len(docs) == 2
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    assert [(line["page"], "error" in line) for line in lines] == [(1, False), (2, False)]
+    docs = [line["document"] for line in lines]
     for doc, t in zip(docs, truth, strict=True):
         right = sum(doc["fields"][k]["value"] == v for k, v in t["truth"].items())
         assert right / len(t["truth"]) >= 0.8

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr_service.errors import InvalidValue, OcrEngineError
+from ocr_service.errors import InvalidValue, MissingDependency
 from ocr_service.ocr.base import EMPTY, OcrResult, OcrSettings, ReadingKind, reads_lines
 from ocr_service.ocr.engines import HybridEngine, create_engine
 from ocr_service.ocr.onnx_head import split_head
@@ -158,10 +158,11 @@ def test_a_graph_not_ending_in_a_head_is_run_whole(tmp_path: Path) -> None:
     assert split_head(path) is None
 
 
-def test_missing_model_is_an_engine_error() -> None:
+def test_missing_model_is_a_missing_dependency_not_a_retryable_engine_error() -> None:
     broken = PpOcrLineEngine(model=Path("/nonexistent/model.onnx"))
-    with pytest.raises(OcrEngineError):
+    with pytest.raises(MissingDependency) as raised:
         broken.read(render("山田"), LINE)
+    assert not raised.value.retryable
 
 
 def test_japanese_prior_excludes_chinese_forms_and_down_weights_old_ones() -> None:
