@@ -184,16 +184,7 @@ class TesserocrEngine:
     def _create_api(self, language: str, psm: int) -> Any:
         tessdata = self._tessdata or find_tessdata_dir()
         log.info("creating tesseract API language=%s psm=%s", language, psm)
-        missing = [
-            lang for lang in language.split("+") if not (tessdata / f"{lang}.traineddata").is_file()
-        ]
-        if missing:
-            raise MissingDependency(
-                f"tesseract language data {', '.join(missing)} is not in {tessdata}; install "
-                "it (e.g. tesseract-ocr-jpn) or set OCR_TESSDATA_DIR to a folder that has it",
-                missing=missing,
-                tessdata=str(tessdata),
-            )
+        require_languages(tessdata, language)
         try:
             api = tesserocr.PyTessBaseAPI(path=str(tessdata), lang=language, psm=psm)
         except RuntimeError as exc:
@@ -235,10 +226,14 @@ class PytesseractEngine:
 
     def __init__(self, tessdata: Path | None = None) -> None:
         self._tessdata = tessdata
+        self._checked: set[str] = set()
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         if is_blank(image):
             return EMPTY
+        if settings.language not in self._checked:
+            require_languages(self._tessdata or find_tessdata_dir(), settings.language)
+            self._checked.add(settings.language)
         try:
             data = pytesseract.image_to_data(
                 to_pil(image),
@@ -264,6 +259,21 @@ class PytesseractEngine:
         if settings.whitelist:
             parts.append(f"-c tessedit_char_whitelist={shlex.quote(settings.whitelist)}")
         return " ".join(parts)
+
+
+def require_languages(tessdata: Path, language: str) -> None:
+    """Refuse, as a missing dependency, a language string (``jpn+eng``) whose language
+    data is not in ``tessdata``: no reading could succeed, so retrying would not help."""
+    missing = [
+        lang for lang in language.split("+") if not (tessdata / f"{lang}.traineddata").is_file()
+    ]
+    if missing:
+        raise MissingDependency(
+            f"tesseract language data {', '.join(missing)} is not in {tessdata}; install "
+            "it (e.g. tesseract-ocr-jpn) or set OCR_TESSDATA_DIR to a folder that has it",
+            missing=missing,
+            tessdata=str(tessdata),
+        )
 
 
 def _join_words(data: dict[str, list[Any]]) -> OcrResult:

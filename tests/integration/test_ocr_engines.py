@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr_service.errors import InvalidValue, OcrEngineError
+from ocr_service.errors import InvalidValue, MissingDependency
 from ocr_service.ocr.base import EMPTY, OcrSettings
 from ocr_service.ocr.tesseract import (
     PytesseractEngine,
@@ -74,11 +74,10 @@ def test_tesserocr_api_is_reused() -> None:
     engine.close()
 
 
-def test_unknown_language_raises_engine_error() -> None:
-    with pytest.raises(OcrEngineError):
-        TesserocrEngine().read(render("abc"), OcrSettings("xxx", 7))
-    with pytest.raises(OcrEngineError):
-        PytesseractEngine().read(render("abc"), OcrSettings("xxx", 7))
+def test_a_language_without_its_data_is_a_missing_dependency_in_both_engines() -> None:
+    for engine in (TesserocrEngine(), PytesseractEngine()):
+        with pytest.raises(MissingDependency, match="xxx"):
+            engine.read(render("abc"), OcrSettings("xxx", 7))
 
 
 def test_unknown_engine_name() -> None:
