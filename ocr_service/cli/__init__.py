@@ -2,9 +2,10 @@
 
 Subcommands are registered by the modules of this package, each owning one area:
 ``templates`` (template tooling), ``read`` (read files), ``service`` (serve, worker,
-keys, migrate, reconcile), ``bench`` (benchmark), ``synth`` (synthetic forms) and ``ops``
-(purge, webhooks). One boundary turns :class:`OcrServiceError` into a message and an
-exit code. ``python -m ocr_service.cli`` runs it too.
+keys, migrate, reconcile), ``bench`` (benchmark), ``synth`` (synthetic forms), ``ops``
+(purge, webhooks) and ``watch`` (the scanner folder). One boundary turns
+:class:`OcrServiceError` into a message and an exit code. ``python -m ocr_service.cli``
+runs it too.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     "ocr_service.cli.bench",
     "ocr_service.cli.synth",
     "ocr_service.cli.ops",
+    "ocr_service.cli.watch",
 )
 
 

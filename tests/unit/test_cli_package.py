@@ -33,4 +33,5 @@ def test_the_command_offers_every_area() -> None:
         "synth",
         "purge",
         "webhooks",
+        "watch",
     }

@@ -1,0 +1,91 @@
+"""What the watcher tells people, in Japanese: the reason notes in ``failed/``, the
+receipts in ``done/``, and the one console line per file.
+
+A clerk reads the notes; the stable error code stays beside the Japanese text for the
+operator and for programs. No note or line holds a value read from a form: the watcher
+never sees one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ocr_service.watch.client import Accepted, Refused, RetryLater
+
+#: What went wrong and what to do, per error code the upload API answers with.
+REASONS: dict[str, str] = {
+    "corrupt_file": (
+        "ファイルが壊れているか、最後まで保存されていません。スキャンし直してください。"
+    ),
+    "unsupported_file_type": (
+        "PDF・TIFF・PNG・JPEG 以外のファイルです。スキャナーの保存形式を PDF にしてください。"
+    ),
+    "encrypted_file": "パスワードで保護された PDF です。保護を外してから入れ直してください。",
+    "file_too_large": "ファイルが大きすぎます。枚数を分けてスキャンしてください。",
+    "too_many_pages": "ページ数が多すぎます。枚数を分けてスキャンしてください。",
+    "image_too_large": "画像が大きすぎます。解像度を下げて（300 dpi 程度）スキャンしてください。",
+    "image_too_small": "画像が小さすぎて読み取れません。200 dpi 以上でスキャンしてください。",
+    "body_too_large": "ファイルが大きすぎます。枚数を分けてスキャンしてください。",
+    "invalid_value": "送信内容が受け付けられませんでした。システム担当者に連絡してください。",
+    "invalid_input": "送信内容が受け付けられませんでした。システム担当者に連絡してください。",
+    "conflict": (
+        "同じファイルの送信が重なりました。このファイルをもう一度フォルダに入れてください。"
+    ),
+    "internal_error": (
+        "サービス内部で問題が起きました。システム担当者に連絡してください"
+        "（ファイルはこのフォルダに残っています）。"
+    ),
+}
+FALLBACK = "受け付けられませんでした。システム担当者に連絡してください。"
+
+
+def reason_text(code: str) -> str:
+    return REASONS.get(code, FALLBACK)
+
+
+def now_local() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def reason_note(original: str, refused: Refused) -> str:
+    """The text of ``failed/NAME.reason.txt``."""
+    return (
+        f"読み取りに回せませんでした: {reason_text(refused.code)}\n"
+        f"エラーコード: {refused.code}\n"
+        f"詳細: {refused.message}\n"
+        f"元のファイル名: {original}\n"
+        f"日時: {now_local()}\n"
+    )
+
+
+def receipt_note(original: str, accepted: Accepted, url: str) -> str:
+    """The text of ``done/NAME.upload.txt``."""
+    repeated = "（同じ内容のファイルは受付済みでした。その受付です）\n" if accepted.repeated else ""
+    return (
+        f"受け付けました。受付番号（upload id）: {accepted.upload_id}\n"
+        f"{repeated}"
+        f"ページ数: {accepted.pages}\n"
+        f"確認: {url}/v1/uploads/{accepted.upload_id}\n"
+        f"元のファイル名: {original}\n"
+        f"日時: {now_local()}\n"
+    )
+
+
+def accepted_line(original: str, filed: str, accepted: Accepted) -> str:
+    state = "受付済み（再送）" if accepted.repeated else "受付"
+    return f"{state}: {original} -> {filed} (upload {accepted.upload_id}, {accepted.pages} ページ)"
+
+
+def refused_line(original: str, filed: str, refused: Refused) -> str:
+    return f"失敗: {original} -> {filed} [{refused.code}] {reason_text(refused.code)}"
+
+
+def waiting_line(original: str, retry: RetryLater, delay: float) -> str:
+    return (
+        f"再送待ち: {original} [{retry.code}] 一時的に送れませんでした。"
+        f"{delay:.0f} 秒後にもう一度送ります"
+    )
+
+
+def service_waiting_line(retry: RetryLater, delay: float) -> str:
+    return f"接続待ち: [{retry.code}] サービスに接続できません。{delay:.0f} 秒後にもう一度試します"
