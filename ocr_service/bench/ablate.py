@@ -53,7 +53,7 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Reading:
+class PageRules:
     outcomes: list[FieldOutcome]
     field_rules: list[frozenset[str]]
     """The rules each field lists (``FieldResult.rules``), in the order of ``outcomes``."""
@@ -133,7 +133,7 @@ def generate_pages(config: BenchConfig, registry: TemplateRegistry) -> list[Page
     return pages
 
 
-def read_page(reader: Reader, page: Page) -> Reading:
+def read_page(reader: Reader, page: Page) -> PageRules:
     """One page read (under whatever rules are switched off by the caller)."""
     specs = page.template.template.fields_on(1)
     truth = page.sample.truth
@@ -154,7 +154,7 @@ def read_page(reader: Reader, page: Page) -> Reading:
                 )
                 for s in specs
             ]
-        return Reading(failed, [frozenset() for _ in failed])
+        return PageRules(failed, [frozenset() for _ in failed])
     with rules.all_enabled():  # the answer key is normalized with every rule on
         outcomes = [
             pipeline_outcome(
@@ -167,11 +167,11 @@ def read_page(reader: Reader, page: Page) -> Reading:
             )
             for s in specs
         ]
-    return Reading(outcomes, [frozenset(document.fields[s.name].rules) for s in specs])
+    return PageRules(outcomes, [frozenset(document.fields[s.name].rules) for s in specs])
 
 
 def effect_of(
-    rule_id: str, normal: list[Reading], ablated: dict[int, Reading], touched: int
+    rule_id: str, normal: list[PageRules], ablated: dict[int, PageRules], touched: int
 ) -> RuleEffect:
     rule = rules.get(rule_id)
     with_rule = [o for r in normal for o in r.outcomes]

@@ -37,7 +37,7 @@ from ocr_service.templates.loader import TemplateRegistry
 log = logging.getLogger(__name__)
 
 
-class Reading(Protocol):
+class PageReadingView(Protocol):
     """What the pipeline returns for a page (:class:`ocr_service.pipeline.PageReading`)."""
 
     @property
@@ -55,7 +55,9 @@ class Reading(Protocol):
 class PageReader(Protocol):
     """The seam to the pipeline (tests swap in a reader that fails on purpose)."""
 
-    def read_source_page(self, path: Path, index: int, *, template_id: str | None) -> Reading: ...
+    def read_source_page(
+        self, path: Path, index: int, *, template_id: str | None
+    ) -> PageReadingView: ...
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Writing that runs over a digit box's top or bottom border.
 
-A box is read from its inside (:func:`~ocr_service.reading.readers.box_zone`: the box less
+A box is read from its inside (:func:`~ocr_service.reading.boxes.box_zone`: the box less
 10 % each side, on the page with the printed form dropped out). A digit written against
 the border loses what lies over it: the dropout whitens the printed line with 2 px around
 it, and the inset cuts what lies between the line and the inside. A 7 pushed up has its

@@ -1,14 +1,21 @@
-"""Read one field zone into a :class:`~ocr_service.results.FieldResult`, by field type.
+"""Read one field zone into a :class:`~ocr_service.results.FieldResult`, by field type:
+arbitration between the readings of a zone.
 
-:func:`read_field` dispatches on ``FieldSpec.type``; :func:`check_document` then runs
-the checks that span fields (postal code ↔ address).
+:func:`read_field` dispatches on ``FieldSpec.type``. What is decided here is which
+readings to take and how they settle a value: the line recognizer against Tesseract
+(:func:`read_line`), a first reading against a second and third (:func:`second_opinion`),
+the row of boxes against each box and the digit CNN (:func:`read_boxed`). Taking a
+reading of a box or a row lives in :mod:`~ocr_service.reading.boxes`, faint writing in
+:mod:`~ocr_service.reading.faint`, ink fields in :mod:`~ocr_service.reading.ink_fields`,
+the result's shape in :mod:`~ocr_service.reading.field_results`; the checks that span
+fields (postal code ↔ address) in :func:`check_document`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ocr_service.ocr.base import (
     GrayImage,
@@ -21,66 +28,53 @@ from ocr_service.ocr.base import (
 )
 from ocr_service.reading import digit_votes, rules
 from ocr_service.reading.accents import unsure_accent, without_accents
+from ocr_service.reading.boxes import (
+    BOX_INSET,
+    CHAR_TARGET_HEIGHT,
+    UNREAD,
+    box_zone,
+    digit_opinions,
+    faint_row,
+    read_box,
+    read_box_row,
+    row_ink_delta,
+    row_kind,
+    row_settings,
+)
 from ocr_service.reading.confidence import (
-    BLANK_CONFIDENCE,
     DISAGREEMENT_CAP,
     SECOND_READING_BELOW,
-    clamp,
     combine,
-    flag_reasons,
     needs_second_reading,
     ocr_confidence,
-    threshold_for,
 )
 from ocr_service.reading.document import check_document
 from ocr_service.reading.english import tesseract_spelling_wins
+from ocr_service.reading.faint import read_faint
+from ocr_service.reading.field_results import blank_result, make_result
+from ocr_service.reading.ink_fields import read_ink
 from ocr_service.reading.kana import CONFUSION_CAP, near_confusion
-from ocr_service.reading.marks import InkDecision, read_checkbox, read_choice, read_mark
+from ocr_service.reading.opinion import Reading
 from ocr_service.reading.overflow import overflow_zone
-from ocr_service.reading.page import PageImages, crop, shrink
-from ocr_service.reading.prepare import (
-    FAINT_TEXT_DELTA,
-    INK_DELTA,
-    Variant,
-    clean_ink,
-    has_faint_ink,
-    has_ink,
-    ink_delta_for,
-    prepare_text,
-)
-from ocr_service.reading.profiles import (
-    PSM_LINE,
-    PSM_RAW_LINE,
-    line_settings,
-    ocr_settings,
-    reads_as_line,
-    second_settings,
-)
+from ocr_service.reading.page import PageImages, crop
+from ocr_service.reading.prepare import Variant, clean_ink, has_faint_ink, has_ink, prepare_text
+from ocr_service.reading.profiles import line_settings, ocr_settings, reads_as_line, second_settings
 from ocr_service.reading.reasons import Reason
 from ocr_service.reading.rules.kana import CONFUSABLE as CONFUSABLE_RULE
 from ocr_service.reading.spaces import respace
-from ocr_service.reading.validate import Checked, check_value, is_digit_boxes
+from ocr_service.reading.validate import check_value, is_digit_boxes
 from ocr_service.results import FieldResult
 from ocr_service.templates.model import FieldSpec, FieldType, Language
 
-__all__ = ["PageImages", "check_document", "read_field"]
+__all__ = ["PageImages", "Reading", "check_document", "read_field"]
 
 log = logging.getLogger(__name__)
 
-BOX_INSET = 0.10
-"""Share of a character box cut off each side, so its printed border's residue is left out."""
 LINE_CONFIDENT = 0.97
 """A line-recognizer reading with no character under this needs no second opinion."""
-CHAR_TARGET_HEIGHT = 48
+
+
 THIRD_LINE_HEIGHT = 40
-FAINT_CAP = 0.5
-"""Confidence ceiling of a reading taken from faint writing: always under review."""
-FAINT_JUNK_BELOW = 0.6
-"""A faint reading with a mean character confidence under this, or with no letter or
-digit at all (★), is taken for noise on a speckled blank zone: no value, still
-flagged faint_ink."""
-UNREAD = "?"
-"""Stands for a box with ink that no reading could turn into a character."""
 
 
 def read_field(field: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
@@ -230,35 +224,6 @@ def english_text(spec: FieldSpec) -> bool:
     return spec.type is FieldType.TEXT and spec.language is Language.ENG
 
 
-def faint_mark(spec: FieldSpec, page: PageImages) -> bool:
-    """Light strokes in an unmarked box, option or signature zone (see has_faint_ink)."""
-    zones = [o.bbox for o in spec.options] if spec.type is FieldType.CHOICE else [spec.bbox]
-    return any(has_faint_ink(crop(page.dropout, zone)) for zone in zones)
-
-
-def read_faint(
-    spec: FieldSpec, zone: GrayImage, engine: OcrEngine, settings: OcrSettings | None = None
-) -> FieldResult:
-    """Writing too faint to trust (pencil): read it with a lower ink threshold, and flag it.
-    ``settings``: how to read it, when not as the field's first reading (a row of boxes)."""
-    image = prepare_text(zone, Variant.PRIMARY, delta=FAINT_TEXT_DELTA)
-    if image is None:
-        return blank_result(spec)
-    if settings is None:
-        line = reads_lines(engine) and reads_as_line(spec)
-        settings = line_settings(spec) if line else ocr_settings(spec)
-    reading = Reading.take(spec, engine, image, settings)
-    raw_text = reading.ocr.text
-    confidence = min(ocr_confidence(reading.ocr), FAINT_CAP)
-    reasons = [*reading.checked.reasons, Reason.FAINT_INK]
-    checked = reading.checked
-    value = checked.value
-    junk = reading.ocr.mean_confidence < FAINT_JUNK_BELOW or not any(c.isalnum() for c in raw_text)
-    if rules.check("value.faint_junk", junk and value is not None):
-        value = None  # speckle read as a kana or two is no value; the flag stays
-    return make_result(spec, value, raw_text, confidence, reasons, checked.suggestion)
-
-
 def always_confirm(spec: FieldSpec) -> bool:
     """Japanese free text is always read twice.
 
@@ -267,24 +232,6 @@ def always_confirm(spec: FieldSpec) -> bool:
     reading is not evidence enough; agreement of two readings at different scales is.
     """
     return spec.type in (FieldType.TEXT, FieldType.KANA) and spec.language is not Language.ENG
-
-
-@dataclass(frozen=True)
-class Reading:
-    ocr: OcrResult
-    checked: Checked
-
-    @classmethod
-    def take(
-        cls, spec: FieldSpec, engine: OcrEngine, image: GrayImage, settings: OcrSettings
-    ) -> Reading:
-        ocr = engine.read(image, settings)
-        return cls(ocr, check_value(spec, ocr.text))
-
-    @property
-    def key(self) -> str:
-        """What two readings must share to agree: the value, else the normalized text."""
-        return self.checked.value if self.checked.value is not None else self.checked.text
 
 
 def second_opinion(
@@ -474,26 +421,11 @@ def border_overflow_disagrees(
     return False
 
 
-def digit_opinions(
-    page: PageImages, spec: FieldSpec, engine: OcrEngine, delta: int, settings: OcrSettings
-) -> list[tuple[str, float]]:
-    """The digit recognizer's (character, confidence) for each inked box, in order; none
-    when the engine has no digit recognizer."""
-    if not reads_digits(engine):
-        return []
-    digit = replace(settings, kind=ReadingKind.DIGIT)
-    opinions: list[tuple[str, float]] = []
-    for box in spec.boxes:
-        zone = box_zone(page, box)
-        image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
-        if image is not None:
-            opinions.append(best_char(engine.read(image, digit)))
-    return opinions
-
-
 MAJORITY_DIGIT_CONFIDENCE = 0.7
 """The digit recognizer settles a box for the line reading only at this confidence...
 """
+
+
 MAJORITY_LINE_CONFIDENCE = 0.8
 """...and only a line digit of at least this confidence. Chosen on 120 MNIST
 development pages (seeds 31, 99): of 357 boxes where the line and Tesseract disagreed,
@@ -573,42 +505,6 @@ def settled_row(
     return make_result(spec, checked.value, text, confidence, reasons, checked.suggestion)
 
 
-def box_zone(page: PageImages, box: list[int]) -> GrayImage:
-    """One character box without its border's residue."""
-    return crop(page.dropout, shrink(box, BOX_INSET, minimum=2))
-
-
-FAINT_ROW_SHARE = 0.5
-"""A row of boxes with faint ink in at least this share of its boxes is faint writing."""
-
-
-def faint_row(spec: FieldSpec, page: PageImages) -> bool:
-    """Faint writing in a row of boxes, judged box by box (the borders' residue is not
-    writing) in at least FAINT_ROW_SHARE of them: on 160 heavily degraded pages, noise
-    made 1 box of 7 or 9 of a blank row look faintly written, 3 times."""
-    faint = sum(has_faint_ink(box_zone(page, box)) for box in spec.boxes)
-    return faint >= FAINT_ROW_SHARE * len(spec.boxes)
-
-
-def row_ink_delta(row: GrayImage) -> int | None:
-    """The ink delta for a row of boxes, taken on the whole row: INK_DELTA, or less when
-    the writing is faint (see :func:`~ocr_service.reading.prepare.ink_delta_for`); None
-    when the row has no ink at INK_DELTA.
-
-    Judged box by box at the fixed delta, faint writing lost whole digits: a handwritten
-    407 at 150 dpi with faint ink (grey 171-182 on 250) read 4 at 0.996, unflagged, as
-    the 0 and the 7 fell just short of it."""
-    mask = clean_ink(row, INK_DELTA, strokes=True)
-    if not has_ink(mask):
-        return None
-    delta = (
-        ink_delta_for(row, mask, INK_DELTA) if rules.active("prepare.row_contrast") else INK_DELTA
-    )
-    if delta != INK_DELTA:
-        rules.fired("prepare.row_contrast")
-    return delta
-
-
 def confirmed_row(
     spec: FieldSpec, page: PageImages, engine: OcrEngine, delta: int
 ) -> tuple[OcrResult, bool | None] | None:
@@ -644,145 +540,6 @@ def confirmed_row(
         return None
     second = read_box_row(spec, page, engine, variant=Variant.ALTERNATE)
     return (first, True) if second is not None and second.text == first.text else None
-
-
-def read_box_row(
-    spec: FieldSpec,
-    page: PageImages,
-    engine: OcrEngine,
-    kind: ReadingKind = ReadingKind.GENERAL,
-    variant: Variant = Variant.PRIMARY,
-) -> OcrResult | None:
-    """The whole row of boxes (their borders dropped out) read as one line of its
-    charset's characters (digits, by default), each with its runner-up when the engine
-    gives one."""
-    image = prepare_text(crop(page.dropout, spec.bbox), variant, target=CHAR_TARGET_HEIGHT)
-    if image is None:
-        return None
-    result = engine.read(image, row_settings(spec, kind))
-    allowed = set(spec.whitelist or spec.box_chars)
-    digits = is_digit_boxes(spec)
-    kept = [
-        (c, p, result.runner_up(i))
-        for i, (c, p) in enumerate(zip(result.text, result.char_confidences, strict=False))
-        if (c.isdigit() if digits else c in allowed)
-    ]
-    runners = tuple(r for _, _, r in kept) if result.runners_up else ()
-    return OcrResult("".join(c for c, _, _ in kept), tuple(p for _, p, _ in kept), runners)
-
-
-def row_settings(spec: FieldSpec, kind: ReadingKind) -> OcrSettings:
-    """A row of boxes read as one line."""
-    return replace(ocr_settings(spec), psm=PSM_LINE, kind=kind)
-
-
-def row_kind(engine: OcrEngine) -> ReadingKind:
-    return ReadingKind.LINE if reads_lines(engine) else ReadingKind.GENERAL
-
-
-def read_box(
-    zone: GrayImage, settings: OcrSettings, engine: OcrEngine, delta: int
-) -> tuple[str, float, bool | None] | None:
-    """(character, confidence, second reading agreed) for one box at the row's ink
-    ``delta`` (see :func:`row_ink_delta`), or None when empty."""
-    image = prepare_text(zone, Variant.PRIMARY, target=CHAR_TARGET_HEIGHT, delta=delta)
-    if image is None:
-        return None
-    char, confidence = best_char(engine.read(image, settings))
-    if confidence >= SECOND_READING_BELOW:
-        return char, confidence, None
-    alternate = prepare_text(zone, Variant.ALTERNATE, target=CHAR_TARGET_HEIGHT, delta=delta)
-    if alternate is None:
-        return char, confidence, None
-    raw_line = replace(settings, psm=PSM_RAW_LINE)  # psm 10 sometimes returns nothing
-    char2, confidence2 = best_char(engine.read(alternate, raw_line))
-    if char == UNREAD or char2 == UNREAD:
-        return (char2, confidence2, None) if char == UNREAD else (char, confidence, None)
-    if char2 == char:
-        return char, clamp(confidence + (1 - confidence) * 0.5), True
-    if confidence2 > confidence:
-        return char2, min(confidence2, 0.4), False
-    return char, min(confidence, 0.4), False
-
-
-def best_char(result: OcrResult) -> tuple[str, float]:
-    """The most confident non-space character; ``?`` at 0 when ink gave no text."""
-    zipped = zip(result.text, result.char_confidences, strict=False)
-    pairs = [(c, p) for c, p in zipped if not c.isspace()]
-    if not pairs:
-        return UNREAD, 0.0
-    return max(pairs, key=lambda cp: cp[1])
-
-
-# --- ink fields ---------------------------------------------------------------------------
-
-
-def read_ink(spec: FieldSpec, page: PageImages, engine: OcrEngine) -> FieldResult:
-    """Checkbox and mark → bool; choice → the option value or None."""
-    readers: dict[FieldType, Callable[[FieldSpec, PageImages], InkDecision]] = {
-        FieldType.CHECKBOX: read_checkbox,
-        FieldType.MARK: read_mark,
-        FieldType.CHOICE: read_choice,
-    }
-    decision = readers[spec.type](spec, page)
-    reasons = list(decision.reasons)
-    unmarked = decision.value in (None, False) and not reasons
-    if unmarked and faint_mark(spec, page):
-        reasons.append(Reason.FAINT_INK)  # a pencil tick too light to decide: a person looks
-        if rules.check("value.faint_tick", spec.type is FieldType.CHECKBOX):
-            # light strokes inside a box are a tick made with a light pen; measured on 10
-            # generated checkboxes flagged faint: all 10 were ticked
-            decision = InkDecision(True, min(decision.confidence, FAINT_CAP), decision.reasons)
-            unmarked = False
-    if spec.required and unmarked:
-        reasons.append(Reason.REQUIRED_MISSING)
-    if decision.confidence < threshold_for(spec):
-        reasons.append(Reason.LOW_CONFIDENCE)
-    raw = "" if decision.value is None else str(decision.value)
-    return build(spec, decision.value, raw, decision.confidence, reasons, None)
-
-
-# --- results ------------------------------------------------------------------------------
-
-
-def blank_result(spec: FieldSpec) -> FieldResult:
-    """A zone without ink: no value; flagged only when the field is required."""
-    reasons = [Reason.REQUIRED_MISSING] if spec.required else []
-    return build(spec, None, "", BLANK_CONFIDENCE, reasons, None)
-
-
-def make_result(
-    spec: FieldSpec,
-    value: str | None,
-    raw: str,
-    confidence: float,
-    reasons: list[Reason],
-    suggestion: str | None,
-) -> FieldResult:
-    """A read zone (it had ink): ``low_confidence`` added when under the threshold."""
-    reasons = [r for r in reasons if r is not Reason.REQUIRED_MISSING]
-    reasons = flag_reasons(spec, confidence, reasons, empty=False)
-    return build(spec, value, raw, confidence, reasons, suggestion)
-
-
-def build(
-    spec: FieldSpec,
-    value: str | bool | None,
-    raw: str,
-    confidence: float,
-    reasons: list[Reason],
-    suggestion: str | None,
-) -> FieldResult:
-    return FieldResult(
-        value=value,
-        raw_text=raw,
-        confidence=clamp(confidence),
-        reasons=[str(r) for r in reasons],
-        flagged=bool(reasons),
-        page=spec.page,
-        bbox=list(spec.bbox),
-        suggestion=suggestion,
-    )
 
 
 _READERS: dict[FieldType, Callable[[FieldSpec, PageImages, OcrEngine], FieldResult]] = {

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from ocr_service.bench.ablate import Reading, Shares, effect_of, format_markdown, resolve
+from ocr_service.bench.ablate import PageRules, Shares, effect_of, format_markdown, resolve
 from ocr_service.bench.metrics import PIPELINE, FieldOutcome
 from ocr_service.errors import InvalidValue
 from ocr_service.reading import rules
@@ -41,7 +41,7 @@ def test_effect_counts_fields_the_rule_decides() -> None:
     rule = "normalize.lone_dot"
     touched = frozenset({rule})
     normal = [
-        Reading(
+        PageRules(
             [
                 outcome("a", correct=True, flagged=False),  # needs the rule
                 outcome("b", correct=False, flagged=False, read="z"),  # broken by it, silently
@@ -49,10 +49,10 @@ def test_effect_counts_fields_the_rule_decides() -> None:
             ],
             [touched, touched, touched],
         ),
-        Reading([outcome("d", correct=True, flagged=False)], [frozenset()]),  # not touched
+        PageRules([outcome("d", correct=True, flagged=False)], [frozenset()]),  # not touched
     ]
     ablated = {
-        0: Reading(
+        0: PageRules(
             [
                 outcome("a", correct=False, flagged=False, read="y"),
                 outcome("b", correct=True, flagged=False),
@@ -83,7 +83,7 @@ def test_by_type_says_where_a_rule_caught_errors_and_where_it_only_cost_flags() 
         return replace(o, field_type=field_type)
 
     normal = [
-        Reading(
+        PageRules(
             [
                 typed(outcome("mail", correct=False, flagged=True), "email"),  # caught
                 typed(outcome("name", correct=True, flagged=True), "text"),  # flag only
@@ -93,7 +93,7 @@ def test_by_type_says_where_a_rule_caught_errors_and_where_it_only_cost_flags() 
         )
     ]
     ablated = {
-        0: Reading(
+        0: PageRules(
             [
                 typed(outcome("mail", correct=False, flagged=False), "email"),
                 typed(outcome("name", correct=True, flagged=False), "text"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ocr_service.reading.boxes import BOX_INSET, box_zone
 from ocr_service.reading.overflow import bridge, overflow_zone
-from ocr_service.reading.readers import BOX_INSET, box_zone
 from ocr_service.reading.rules.runners import seven_in_box
 
 

@@ -12,11 +12,13 @@ import numpy as np
 
 from ocr_service.ocr.base import OcrResult
 from ocr_service.reading import rules
+from ocr_service.reading.boxes import BOX_INSET
 from ocr_service.reading.digit_votes import settle
 from ocr_service.reading.english import tesseract_spelling_wins
+from ocr_service.reading.opinion import Reading
 from ocr_service.reading.overflow import overflow_zone
 from ocr_service.reading.page import PageImages
-from ocr_service.reading.readers import BOX_INSET, Reading, blind_spot, majority_digit
+from ocr_service.reading.readers import blind_spot, majority_digit
 from ocr_service.reading.spaces import respace
 from ocr_service.reading.validate import Checked, check_value
 from ocr_service.templates.model import FieldSpec

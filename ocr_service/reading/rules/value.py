@@ -200,7 +200,7 @@ RULES = (
         id="value.faint_junk",
         stage=Stage.VALUE,
         profiles=TEXT | {Profile.KANA, Profile.CODE, Profile.DATE, Profile.NUMBER},
-        implementation="ocr_service.reading.readers:read_faint#junk",
+        implementation="ocr_service.reading.faint:read_faint#junk",
         summary="A faint reading under 0.6 mean confidence, or with no letter or digit, is "
         "no value (speckle on a blank zone); the field stays flagged faint_ink.",
         flag=Reason.FAINT_INK,
@@ -212,7 +212,7 @@ RULES = (
         id="value.faint_tick",
         stage=Stage.VALUE,
         profiles=frozenset({Profile.MARK}),
-        implementation="ocr_service.reading.readers:read_ink#faint_tick",
+        implementation="ocr_service.reading.ink_fields:read_ink#faint_tick",
         summary="A checkbox holding only faint strokes is ticked (flagged faint_ink).",
         flag=Reason.FAINT_INK,
         evidence=(
