@@ -20,8 +20,10 @@ GrayImage = npt.NDArray[np.uint8]
 
 DARK_LEVEL = 128
 """A pixel darker than this counts as ink when deciding whether a crop is blank."""
-MIN_INK_PIXELS = 12
-"""A crop with fewer dark pixels than this is blank: no engine is called for it."""
+MIN_DARK_PIXELS = 12
+"""A prepared crop (scaled to the engine's line height) with fewer pixels darker than
+DARK_LEVEL than this is blank: no engine is called for it. Not the zone's blankness
+(``reading.prepare.MIN_ZONE_INK_PIXELS``, counted on the cleaned ink mask at page scale)."""
 PSM_BLOCK = 6
 """Tesseract's page-segmentation mode for a block of lines (a multi-line field)."""
 
@@ -103,7 +105,7 @@ class OcrEngine(Protocol):
 
 def is_blank(image: GrayImage) -> bool:
     """True when the crop holds (almost) no dark pixels."""
-    return image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_INK_PIXELS
+    return image.size == 0 or int(np.count_nonzero(image < DARK_LEVEL)) < MIN_DARK_PIXELS
 
 
 def reads_lines(engine: OcrEngine) -> bool:

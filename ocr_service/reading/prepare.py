@@ -36,8 +36,9 @@ MIN_SPECK_AREA = 4
 ISOLATED_SPECK_AREA = 24
 """Components smaller than this are noise when no larger ink is within ``SPECK_REACH`` px."""
 SPECK_REACH = 12
-MIN_INK_PIXELS = 20
-"""A zone with less cleaned ink than this is blank."""
+MIN_ZONE_INK_PIXELS = 20
+"""A zone with fewer cleaned ink pixels (at page scale) than this is blank; the engines
+keep their own floor for a prepared crop (``ocr.base.MIN_DARK_PIXELS``)."""
 TARGET_LINE_HEIGHT = {"primary": 48, "alternate": 36}
 SCALE_LIMITS = (0.5, 4.0)
 PAD = 12
@@ -255,7 +256,7 @@ def with_light_marks(gray: GrayImage, mask: BoolImage, delta: int) -> BoolImage:
 
 
 def has_ink(mask: BoolImage) -> bool:
-    return int(np.count_nonzero(mask)) >= MIN_INK_PIXELS
+    return int(np.count_nonzero(mask)) >= MIN_ZONE_INK_PIXELS
 
 
 def ink_bbox(mask: BoolImage) -> tuple[int, int, int, int] | None:
