@@ -125,3 +125,23 @@ def test_purge_is_a_scheduled_one_shot(compose: dict[str, Any]) -> None:
     assert purge["command"][0] == "purge"
     assert purge["profiles"] == ["cron"]  # not started by a plain `up`
     assert purge["restart"] == "no"
+
+
+def test_the_scanner_watcher_speaks_only_http_with_a_key_from_the_environment(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    watch = services["watch"]
+    assert watch["image"] == services["api"]["image"]
+    command = watch["command"]
+    assert command[:2] == ["watch", "/scans"]
+    assert command[command.index("--url") + 1] == "http://api:8000"
+    assert command[command.index("--template") + 1]
+    assert not any("key" in str(part).lower() for part in command)  # never on the command line
+    # no database, Redis or data volume: a scanner PC would not have them either
+    assert set(watch["environment"]) == {"OCR_API_KEY", "OCR_LOG_FORMAT"}
+    assert [v.split(":")[-1] for v in watch["volumes"]] == ["/scans"]
+    assert watch["profiles"] == ["scanner"]  # not started by a plain `up`
+    assert watch["healthcheck"]["disable"] is True
+    assert "ports" not in watch
+    assert "api" in watch["depends_on"]
