@@ -26,6 +26,7 @@ outside the API layer raises ``HTTPException``.
     │   └── NoTemplateMatched           no_template_matched
     ├── NotFound                        not_found
     ├── Conflict                        conflict (stale version, lease held)
+    │   └── DuplicateUpload             duplicate_upload (the file was sent before, another ref)
     ├── InternalError                   internal_error (500; a bug, not the input)
     │   └── InvariantBroken             invariant_broken (stored state is inconsistent)
     ├── MissingDependency               missing_dependency (503, not retryable; exit 78)
@@ -204,6 +205,12 @@ class Conflict(OcrServiceError):
     code = "conflict"
     http_status = 409
     exit_code = 2
+
+
+class DuplicateUpload(Conflict):
+    """The same file was uploaded before with another ``external_ref``; nothing was recorded."""
+
+    code = "duplicate_upload"
 
 
 class InternalError(OcrServiceError):

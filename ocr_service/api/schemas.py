@@ -33,13 +33,52 @@ class ErrorBody(BaseModel):
 
 class PagePublic(BaseModel):
     index: int = Field(description="0-based page index in the uploaded file")
+    sheet: int = Field(description="1-based sheet number (index + 1), the one people see")
     status: str = Field(examples=["done"])
     document_id: str | None
     attempts: int
     error: ErrorPublic | None = None
 
 
-class UploadPublic(BaseModel):
+class PageCountsPublic(BaseModel):
+    total: int
+    done: int = Field(description="pages read (their documents need review or are verified)")
+    failed: int = Field(description="pages that could not be read (see each page's error)")
+    pending: int = Field(description="pages still queued or being read")
+
+
+UPLOAD_STATUS = (
+    "queued, processing, done (every page read), done_with_failures (every page finished, "
+    "some failed) or failed (every page failed)"
+)
+
+
+class UploadSummary(BaseModel):
+    """An upload without its pages (the items of ``GET /v1/uploads``)."""
+
+    id: str
+    status: str = Field(description=UPLOAD_STATUS)
+    sha256: str
+    template: str | None
+    external_ref: str | None
+    filename: str
+    size: int
+    mime: str
+    pages_total: int
+    pages_done: int = Field(description="pages finished, read or failed")
+    page_counts: PageCountsPublic
+    error: ErrorPublic | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class UploadList(BaseModel):
+    items: list[UploadSummary] = Field(description="newest first")
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next (older) page")
+    has_more: bool
+
+
+class UploadPublic(UploadSummary):
     model_config = ConfigDict(
         from_attributes=True,
         json_schema_extra={
@@ -55,10 +94,12 @@ class UploadPublic(BaseModel):
                     "mime": "application/pdf",
                     "pages_total": 2,
                     "pages_done": 1,
+                    "page_counts": {"total": 2, "done": 1, "failed": 0, "pending": 1},
                     "document_ids": [EXAMPLE_DOCUMENT_ID, "5c0f3c1e-1d0b-4d8e-9f84-2a9c8c1f0e11"],
                     "pages": [
                         {
                             "index": 0,
+                            "sheet": 1,
                             "status": "done",
                             "document_id": EXAMPLE_DOCUMENT_ID,
                             "attempts": 1,
@@ -66,6 +107,7 @@ class UploadPublic(BaseModel):
                         },
                         {
                             "index": 1,
+                            "sheet": 2,
                             "status": "queued",
                             "document_id": "5c0f3c1e-1d0b-4d8e-9f84-2a9c8c1f0e11",
                             "attempts": 0,
@@ -79,21 +121,8 @@ class UploadPublic(BaseModel):
             ]
         },
     )
-    id: str
-    status: str = Field(description="queued, processing, done or failed (every page failed)")
-    sha256: str
-    template: str | None
-    external_ref: str | None
-    filename: str
-    size: int
-    mime: str
-    pages_total: int
-    pages_done: int = Field(description="pages finished, read or failed")
     document_ids: list[str]
     pages: list[PagePublic]
-    error: ErrorPublic | None = None
-    created_at: datetime
-    updated_at: datetime
 
 
 class TemplateRef(BaseModel):
@@ -128,6 +157,8 @@ class DocumentPublic(BaseModel):
                     "id": EXAMPLE_DOCUMENT_ID,
                     "upload_id": EXAMPLE_UPLOAD_ID,
                     "page_index": 0,
+                    "sheet": 1,
+                    "external_ref": "window-3/2026-01-15/0042",
                     "status": "needs_review",
                     "version": 2,
                     "template": {"id": "jp_tennyu", "version": 1},
@@ -162,7 +193,9 @@ class DocumentPublic(BaseModel):
     )
     id: str
     upload_id: str
-    page_index: int
+    page_index: int = Field(description="0-based page index in the uploaded file")
+    sheet: int = Field(description="1-based sheet number in the uploaded file (page_index + 1)")
+    external_ref: str | None = Field(description="the upload's external_ref, as sent")
     status: str = Field(description="queued, processing, needs_review, verified or failed")
     version: int = Field(description="bumped on every change (optimistic locking)")
     template: TemplateRef | None

@@ -85,8 +85,22 @@ def fields_of(session: Session, document_ids: list[str]) -> dict[str, list[Field
     return out
 
 
-def document_dict(row: DocumentRow, fields: list[FieldRow]) -> dict[str, Any]:
-    """The ``read --json`` document shape plus the service's own keys."""
+def external_refs(session: Session, upload_ids: list[str]) -> dict[str, str | None]:
+    """The ``external_ref`` of each upload, in one query."""
+    if not upload_ids:
+        return {}
+    query = select(Upload.id, Upload.external_ref).where(Upload.id.in_(set(upload_ids)))
+    refs: dict[str, str | None] = {}
+    for upload_id, ref in session.execute(query):
+        refs[upload_id] = ref
+    return refs
+
+
+def document_dict(
+    row: DocumentRow, fields: list[FieldRow], external_ref: str | None = None
+) -> dict[str, Any]:
+    """The ``read --json`` document shape plus the service's own keys (``sheet`` is the
+    1-based page number people see; ``external_ref`` is the upload's)."""
     field_map: dict[str, Any] = {}
     for f in fields:
         item: dict[str, Any] = {
@@ -108,6 +122,8 @@ def document_dict(row: DocumentRow, fields: list[FieldRow]) -> dict[str, Any]:
         "id": row.id,
         "upload_id": row.upload_id,
         "page_index": row.page_index,
+        "sheet": row.page_index + 1,
+        "external_ref": external_ref,
         "status": row.status,
         "version": row.version,
         "template": (
@@ -124,7 +140,8 @@ def document_dict(row: DocumentRow, fields: list[FieldRow]) -> dict[str, Any]:
 
 def get_document(*, session: Session, principal: Principal, document_id: str) -> dict[str, Any]:
     row = get_document_row(session=session, principal=principal, document_id=document_id)
-    return document_dict(row, fields_of(session, [row.id])[row.id])
+    refs = external_refs(session, [row.upload_id])
+    return document_dict(row, fields_of(session, [row.id])[row.id], refs.get(row.upload_id))
 
 
 @dataclass(frozen=True)
@@ -165,7 +182,8 @@ def feed_page(
     has_more = len(rows) > limit
     rows = rows[:limit]
     fields = fields_of(session, [r.id for r in rows])
-    items = [document_dict(r, fields[r.id]) for r in rows]
+    refs = external_refs(session, [r.upload_id for r in rows])
+    items = [document_dict(r, fields[r.id], refs.get(r.upload_id)) for r in rows]
     last = Cursor(updated_at=rows[-1].updated_at, id=rows[-1].id) if rows else query.after
     return items, last, has_more
 

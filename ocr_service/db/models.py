@@ -81,7 +81,14 @@ class UploadStatus(StrEnum):
     QUEUED = "queued"
     PROCESSING = "processing"
     DONE = "done"
+    """Every page finished and every page was read."""
+    DONE_WITH_FAILURES = "done_with_failures"
+    """Every page finished; some were read, some failed (see the page errors)."""
     FAILED = "failed"
+    """Every page finished and none could be read."""
+
+
+FINISHED_UPLOAD = (UploadStatus.DONE, UploadStatus.DONE_WITH_FAILURES, UploadStatus.FAILED)
 
 
 class PageStatus(StrEnum):
@@ -115,7 +122,11 @@ class ApiKey(Base):
 
 class Upload(Base):
     __tablename__ = "uploads"
-    __table_args__ = (UniqueConstraint("dedupe_key", name="uq_uploads_dedupe_key"),)
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_uploads_dedupe_key"),
+        Index("ix_uploads_created", "created_at", "id"),  # GET /v1/uploads, newest first
+        Index("ix_uploads_external_ref", "external_ref"),  # migration 0004
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -126,7 +137,8 @@ class Upload(Base):
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     mime: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16), default=UploadStatus.QUEUED)
+    status: Mapped[str] = mapped_column(String(32), default=UploadStatus.QUEUED)
+    """An :class:`UploadStatus` (32 characters since migration 0004: ``done_with_failures``)."""
     pages_total: Mapped[int] = mapped_column(Integer)
     pages_done: Mapped[int] = mapped_column(Integer, default=0)
     error_code: Mapped[str | None] = mapped_column(String(64))

@@ -249,6 +249,8 @@ def _update_progress(session: Session, upload_id: str, now: datetime) -> None:
             upload.status = UploadStatus.FAILED
             upload.error_code = "all_pages_failed"
             upload.error_message = "no page of the file could be read; see the page errors"
+        elif failed:
+            upload.status = UploadStatus.DONE_WITH_FAILURES
         else:
             upload.status = UploadStatus.DONE
     elif upload.status == UploadStatus.QUEUED:

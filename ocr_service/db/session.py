@@ -34,6 +34,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
+            # AUTOCOMMIT (Alembic's autocommit_block) means no transaction: PRAGMAs such
+            # as foreign_keys take effect only outside one
+            if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+                return
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine

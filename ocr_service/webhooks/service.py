@@ -32,11 +32,13 @@ from sqlalchemy.orm import Session
 from ocr_service.broker import delivery_job_timeout, make_webhook_queue
 from ocr_service.config import Settings
 from ocr_service.db.models import (
+    FINISHED_UPLOAD,
     DeliveryStatus,
     DocumentRow,
     DocumentStatus,
+    Page,
+    PageStatus,
     Upload,
-    UploadStatus,
     Webhook,
     WebhookAttempt,
     WebhookDelivery,
@@ -179,6 +181,7 @@ def document_event(*, session: Session, document_id: str) -> Event | None:
         "document_id": row.id,
         "upload_id": row.upload_id,
         "page_index": row.page_index,
+        "sheet": row.page_index + 1,
         "status": row.status,
         "version": row.version,
         "template": row.template_id,
@@ -192,7 +195,7 @@ def document_event(*, session: Session, document_id: str) -> Event | None:
 def upload_event(*, session: Session, upload_id: str) -> Event | None:
     """``upload.done`` once every page of the upload is finished (read or failed)."""
     upload = session.get(Upload, upload_id)
-    if upload is None or upload.status not in (UploadStatus.DONE, UploadStatus.FAILED):
+    if upload is None or upload.status not in FINISHED_UPLOAD:
         return None
     document_ids = list(
         session.scalars(
@@ -201,11 +204,15 @@ def upload_event(*, session: Session, upload_id: str) -> Event | None:
             .order_by(DocumentRow.page_index)
         )
     )
+    failed = session.scalar(
+        select(func.count()).where(Page.upload_id == upload_id, Page.status == PageStatus.FAILED)
+    )
     data = {
         "upload_id": upload.id,
         "status": upload.status,
         "pages_total": upload.pages_total,
         "pages_done": upload.pages_done,
+        "pages_failed": failed or 0,
         "document_ids": document_ids,
         "template": upload.template,
         "external_ref": upload.external_ref,

@@ -47,8 +47,16 @@ def test_upload_is_accepted_and_idempotent(
     reader = {"X-API-Key": api_keys["reader"]}
     got = client.get(f"/v1/uploads/{body['id']}", headers=reader).json()
     assert got["pages"] == [
-        {"index": 0, "status": "queued", "document_id": doc, "attempts": 0, "error": None}
+        {
+            "index": 0,
+            "sheet": 1,
+            "status": "queued",
+            "document_id": doc,
+            "attempts": 0,
+            "error": None,
+        }
     ]
+    assert got["page_counts"] == {"total": 1, "done": 0, "failed": 0, "pending": 1}
     document = client.get(f"/v1/documents/{doc}", headers=reader).json()
     assert (document["status"], document["template"], document["data"]) == ("queued", None, {})
 

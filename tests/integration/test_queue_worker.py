@@ -50,7 +50,8 @@ def test_a_failed_page_never_takes_the_others_down(
 
     key = {"X-API-Key": api_keys["clerk"]}
     state = client.get(f"/v1/uploads/{body['id']}", headers=key).json()
-    assert (state["status"], state["pages_done"]) == ("done", 3)
+    assert (state["status"], state["pages_done"]) == ("done_with_failures", 3)
+    assert state["page_counts"] == {"total": 3, "done": 2, "failed": 1, "pending": 0}
     assert state["pages"][1]["error"] == {
         "code": "blank_page",
         "message": "the page holds almost no ink",

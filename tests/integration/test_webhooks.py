@@ -141,6 +141,10 @@ def test_deliveries_are_signed_retried_and_logged(
     assert len(done) == 1 and done[0]["data"]["upload_id"] == body["id"]
     assert done[0]["data"]["document_ids"] == body["document_ids"]
     assert done[0]["data"]["external_ref"] == "window-7"
+    assert (done[0]["data"]["status"], done[0]["data"]["pages_failed"]) == ("done_with_failures", 1)
+    # document events name the 1-based sheet and the upload's reference
+    assert [(e["data"]["sheet"], e["data"]["external_ref"]) for e in failed] == [(2, "window-7")]
+    assert [e["data"]["sheet"] for e in verified] == [1]
     # payloads name ids, never a field's value
     for r in receiver.received:
         assert b"p0-" not in r.body and b"p2-" not in r.body

@@ -1,15 +1,26 @@
-"""``/v1/uploads``: send a scan, follow its progress."""
+"""``/v1/uploads``: send a scan, follow its progress, list uploads."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from ocr_service.api.deps import AnyReader, ServicesDep, SessionDep, Uploader
-from ocr_service.api.schemas import ErrorBody, ErrorPublic, PagePublic, UploadPublic
+from ocr_service.api.schemas import (
+    ErrorBody,
+    ErrorPublic,
+    PageCountsPublic,
+    PagePublic,
+    UploadList,
+    UploadPublic,
+    UploadSummary,
+)
+from ocr_service.db import documents as documents_service
 from ocr_service.db import uploads as service
-from ocr_service.db.models import Upload
+from ocr_service.db.models import Upload, UploadStatus
+from ocr_service.errors import InvalidValue
 
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
 
@@ -19,9 +30,8 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def upload_public(session: SessionDep, upload: Upload) -> UploadPublic:
-    pages = service.upload_pages(session=session, upload_id=upload.id)
-    return UploadPublic(
+def upload_summary(upload: Upload, counts: service.PageCounts) -> UploadSummary:
+    return UploadSummary(
         id=upload.id,
         status=upload.status,
         sha256=upload.sha256,
@@ -32,10 +42,29 @@ def upload_public(session: SessionDep, upload: Upload) -> UploadPublic:
         mime=upload.mime,
         pages_total=upload.pages_total,
         pages_done=upload.pages_done,
+        page_counts=PageCountsPublic(
+            total=counts.total, done=counts.done, failed=counts.failed, pending=counts.pending
+        ),
+        error=(
+            ErrorPublic(code=upload.error_code, message=upload.error_message or "")
+            if upload.error_code
+            else None
+        ),
+        created_at=upload.created_at,
+        updated_at=upload.updated_at,
+    )
+
+
+def upload_public(session: SessionDep, upload: Upload) -> UploadPublic:
+    pages = service.upload_pages(session=session, upload_id=upload.id)
+    counts = service.page_counts(session=session, uploads=[upload])[upload.id]
+    return UploadPublic(
+        **upload_summary(upload, counts).model_dump(),
         document_ids=[p.document_id for p in pages if p.document_id],
         pages=[
             PagePublic(
                 index=p.index,
+                sheet=p.index + 1,
                 status=p.status,
                 document_id=p.document_id,
                 attempts=p.attempts,
@@ -47,13 +76,53 @@ def upload_public(session: SessionDep, upload: Upload) -> UploadPublic:
             )
             for p in pages
         ],
-        error=(
-            ErrorPublic(code=upload.error_code, message=upload.error_message or "")
-            if upload.error_code
-            else None
-        ),
-        created_at=upload.created_at,
-        updated_at=upload.updated_at,
+    )
+
+
+def zoned(name: str, value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise InvalidValue(f"{name} needs a time zone, e.g. 2026-04-01T00:00:00+09:00")
+    return value
+
+
+@router.get(
+    "",
+    response_model=UploadList,
+    summary="Uploads, newest first, cursor-paginated; clerks see their own",
+    responses={**ERRORS, 422: {"model": ErrorBody, "description": "bad filter or cursor"}},
+)
+def list_uploads(
+    services: ServicesDep,
+    session: SessionDep,
+    principal: AnyReader,
+    status: UploadStatus | None = None,
+    template: str | None = None,
+    external_ref: Annotated[str | None, Query(description="exactly as sent")] = None,
+    created_after: Annotated[
+        datetime | None, Query(description="ISO 8601 with zone; uploads at or after it")
+    ] = None,
+    created_before: Annotated[
+        datetime | None, Query(description="ISO 8601 with zone; uploads before it")
+    ] = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 50,
+) -> UploadList:
+    secret = services.settings.secret_key.get_secret_value()
+    query = service.UploadQuery(
+        status=status.value if status else None,
+        template=template,
+        external_ref=external_ref,
+        created_after=zoned("created_after", created_after),
+        created_before=zoned("created_before", created_before),
+        after=documents_service.decode_cursor(cursor, secret) if cursor else None,
+        limit=limit,
+    )
+    uploads, last = service.list_uploads(session=session, principal=principal, query=query)
+    counts = service.page_counts(session=session, uploads=uploads)
+    return UploadList(
+        items=[upload_summary(u, counts[u.id]) for u in uploads],
+        next_cursor=documents_service.encode_cursor(last, secret) if last else None,
+        has_more=last is not None,
     )
 
 
@@ -65,6 +134,11 @@ def upload_public(session: SessionDep, upload: Upload) -> UploadPublic:
     responses={
         **ERRORS,
         200: {"model": UploadPublic, "description": "this file was uploaded before: that upload"},
+        409: {
+            "model": ErrorBody,
+            "description": "duplicate_upload: this file was uploaded before with another "
+            "external_ref (the message says what to do; details name the first upload)",
+        },
         404: {"model": ErrorBody, "description": "unknown template (the known ids are listed)"},
         413: {"model": ErrorBody, "description": "over the byte, page or pixel limit"},
         415: {"model": ErrorBody, "description": "not a PDF, TIFF, PNG or JPEG"},
