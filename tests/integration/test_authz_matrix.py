@@ -44,6 +44,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/review"): PUBLIC,  # the page holds no data; its API calls carry the key
     ("GET", "/review/static/{name}"): PUBLIC,
     ("POST", "/v1/uploads"): UPLOADERS,
+    ("GET", "/v1/uploads"): EVERY_ROLE,  # clerks see their own only
     ("GET", "/v1/uploads/{upload_id}"): EVERY_ROLE,
     ("GET", "/v1/documents"): READERS,
     ("GET", "/v1/documents/{document_id}"): EVERY_ROLE,
@@ -175,6 +176,9 @@ def test_clerks_never_see_one_anothers_uploads_or_documents(
         assert other.status_code == 404, (path, other.status_code)  # not even "exists"
         assert upload_id not in other.text or path.startswith("/v1/uploads")
     assert client.get("/v1/documents", headers=theirs).status_code == 403
+    listed = client.get("/v1/uploads", headers=theirs)
+    assert listed.status_code == 200 and listed.json()["items"] == []
+    assert [u["id"] for u in client.get("/v1/uploads", headers=mine).json()["items"]] == [upload_id]
     same = client.post(
         "/v1/uploads",
         headers=theirs,
