@@ -89,9 +89,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
-        if not stop.is_set():
-            print("停止します（送信中のファイルを片付けてから終了します）", flush=True)
-        stop.set()
+        stop.set()  # no print here: the main thread may be printing (a reentrant write)
 
     try:
         api_key = os.environ.get(API_KEY_ENV, "").strip()

@@ -89,3 +89,10 @@ def waiting_line(original: str, retry: RetryLater, delay: float) -> str:
 
 def service_waiting_line(retry: RetryLater, delay: float) -> str:
     return f"接続待ち: [{retry.code}] サービスに接続できません。{delay:.0f} 秒後にもう一度試します"
+
+
+def folder_error_line(exc: OSError, delay: float) -> str:
+    return (
+        f"フォルダを読み書きできません: {exc.strerror or exc} ({exc.filename or ''})。"
+        f"{delay:.0f} 秒後にもう一度試します"
+    )

@@ -61,7 +61,11 @@ class Watcher:
         try:
             self.wait_for_service()
             while not self.stop.is_set():
-                self.cycle()
+                try:
+                    self.cycle()
+                except OSError as exc:  # the share went away, a folder is not writable...
+                    delay = self._back_off(RetryLater(code="folder_error", message=str(exc)))
+                    self.say(messages.folder_error_line(exc, delay))
                 self.stop.wait(self.poll_seconds)
         finally:
             self.folder.unlock()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -112,6 +113,12 @@ def make_watcher(
     )
 
 
+def printed(watcher: Watcher) -> str:
+    out = watcher.out
+    assert isinstance(out, io.StringIO)
+    return out.getvalue()
+
+
 def names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -134,7 +141,7 @@ def test_files_go_to_done_or_failed_with_their_notes(inbox: Path, service: Stand
     assert "元のファイル名: scan002.pdf" in reason
     receipt = (inbox / "done" / "scan001.pdf.upload.txt").read_text("utf-8")
     assert "受付番号（upload id）: u1" in receipt
-    out = watcher.out.getvalue().splitlines()  # type: ignore[attr-defined]
+    out = printed(watcher).splitlines()
     assert len(out) == 2
     assert out[0].startswith("受付: scan001.pdf -> done/scan001.pdf (upload u1")
     assert out[1].startswith("失敗: scan002.pdf -> failed/scan002.pdf [corrupt_file]")
@@ -162,7 +169,7 @@ def test_a_watcher_killed_after_the_upload_sends_again_and_gets_the_same_upload(
     assert service.posts == 2
     assert service.uploads == {hashlib.sha256(b"%PDF one").hexdigest(): "u1"}
     assert "その受付です" in (inbox / "done" / "scan001.pdf.upload.txt").read_text("utf-8")
-    assert second.out.getvalue().startswith("受付済み（再送）: scan001.pdf")  # type: ignore[attr-defined]
+    assert printed(second).startswith("受付済み（再送）: scan001.pdf")
 
 
 def test_a_watcher_killed_after_the_claim_sends_on_restart(
@@ -216,7 +223,7 @@ def test_while_the_service_is_down_files_wait_and_nothing_new_is_claimed(
     (inbox / "scan002.pdf").write_bytes(b"%PDF two")
     watcher.cycle()  # still backing off: scan002 stays where the scanner put it
     assert (inbox / "scan002.pdf").exists()
-    assert "再送待ち: scan001.pdf [unreachable]" in watcher.out.getvalue()  # type: ignore[attr-defined]
+    assert "再送待ち: scan001.pdf [unreachable]" in printed(watcher)
     clock.now += 60
     service.script = [error(503, "service_unavailable", "the database is not reachable")]
     watcher.cycle()
@@ -333,3 +340,33 @@ def test_the_watcher_loads_no_ocr_engine_and_no_database() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert out.stdout.strip() == ""
+
+
+def test_a_folder_error_is_waited_out_not_fatal(
+    inbox: Path, service: StandInService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    watcher = make_watcher(inbox, service, clock)
+    (inbox / "scan001.pdf").write_bytes(b"%PDF one")
+    calls = 0
+    original = watcher.folder.inbox
+
+    def flaky() -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise PermissionError(13, "Permission denied", str(inbox))
+        return original()
+
+    monkeypatch.setattr(watcher.folder, "inbox", flaky)
+
+    def cycle_then_stop(timeout: float | None = None) -> bool:
+        clock.now += 100
+        if calls >= 2:
+            watcher.stop.set()
+        return watcher.stop.is_set()
+
+    monkeypatch.setattr(watcher.stop, "wait", cycle_then_stop)
+    watcher.run()
+    assert "フォルダを読み書きできません: Permission denied" in printed(watcher)
+    assert names(inbox / "done") == ["scan001.pdf", "scan001.pdf.upload.txt"]
