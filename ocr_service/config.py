@@ -9,8 +9,9 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ocr_service.templates.loader import default_templates_dir
@@ -77,6 +78,25 @@ class Settings(BaseSettings):
     webhook_allow_private: bool = False
     """Allow webhook targets on loopback, private and link-local addresses (a receiver on
     the city hall's own network); off, such targets are refused (ocr_service.webhooks.targets)."""
+
+    timezone: str = "UTC"
+    """The IANA time zone exports write times in (``Asia/Tokyo`` for a Japanese office);
+    the API's JSON answers stay in UTC."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"OCR_TIMEZONE {value!r} is not an IANA time zone (e.g. Asia/Tokyo, UTC)"
+            ) from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @model_validator(mode="after")
     def _defaults(self) -> Settings:

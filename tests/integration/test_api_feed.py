@@ -90,7 +90,9 @@ def test_csv_export_has_bom_and_one_row_per_document(
     assert r.headers["content-type"].startswith("text/csv")
     assert r.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0] == ["document_id", "upload_id", "status", "updated_at", *names]
+    fixed = ["document_id", "upload_id", "status", "updated_at", "sheet", "external_ref"]
+    assert rows[0] == [*fixed, *names]
+    assert sorted(row[4] for row in rows[1:]) == ["1", "2", "3"]
     assert sorted(row[0] for row in rows[1:]) == sorted(body["document_ids"])
     assert {row[1] for row in rows[1:]} == {body["id"]}
     verified = client.get(

@@ -53,6 +53,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/templates/{template_id}"): EVERY_ROLE,
     ("GET", "/v1/templates/{template_id}/schema"): EVERY_ROLE,
     ("GET", "/v1/exports/{template_id}.csv"): READERS,
+    ("GET", "/v1/exports/{template_id}.xlsx"): READERS,
     ("GET", "/v1/review/tasks"): REVIEWERS,
     ("POST", "/v1/review/claim"): REVIEWERS,
     ("DELETE", "/v1/documents/{document_id}/fields/{field}/lease"): REVIEWERS,

@@ -114,15 +114,16 @@ def test_csv_starts_with_bom_and_header_in_template_order() -> None:
         "upload_id": "u1",
         "status": "verified",
         "updated_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "page_index": 0,
+        "external_ref": "window-7",
         "data": {f.name: "値" for f in template.fields},
     }
     text = "".join(csv_export.render(template, [doc]))
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[0] == ["document_id", "upload_id", "status", "updated_at"] + [
-        f.name for f in template.fields
-    ]
-    assert rows[1][:3] == ["d1", "u1", "verified"]
+    fixed = ["document_id", "upload_id", "status", "updated_at", "sheet", "external_ref"]
+    assert rows[0] == fixed + [f.name for f in template.fields]
+    assert rows[1][:6] == ["d1", "u1", "verified", "2026-01-01T00:00:00+00:00", "1", "window-7"]
 
 
 def test_data_schema_types_follow_field_types() -> None:
