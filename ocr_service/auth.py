@@ -7,7 +7,10 @@ key is stored; keys are compared with :func:`hmac.compare_digest`. Keys are neve
 Roles:
 
 * ``clerk``    uploads files and sees its own uploads and their documents
-* ``reviewer`` reads everything (and reviews, later)
+* ``reviewer`` reads everything; resolves the flagged fields it has claimed and returns
+               documents as 不備 (incomplete)
+* ``senior``   a reviewer who may also change any field (flagged or not, claimed or not)
+               and reopen verified or returned documents
 * ``reader``   reads and pulls results only
 * ``admin``    everything, including keys and templates
 """
@@ -35,6 +38,7 @@ PREFIX = "ocr"
 class Role(StrEnum):
     CLERK = "clerk"
     REVIEWER = "reviewer"
+    SENIOR = "senior"
     READER = "reader"
     ADMIN = "admin"
 
@@ -50,6 +54,12 @@ class Principal:
     @property
     def sees_everything(self) -> bool:
         return self.role is not Role.CLERK
+
+    @property
+    def changes_any_field(self) -> bool:
+        """Seniors and admins change any field without a claim; reviewers only the flagged
+        fields they hold."""
+        return self.role in (Role.SENIOR, Role.ADMIN)
 
 
 def hash_key(key: str) -> str:

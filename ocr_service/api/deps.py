@@ -84,6 +84,11 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 
 
 Uploader = Annotated[Principal, Depends(require(Role.CLERK))]
-AnyReader = Annotated[Principal, Depends(require(Role.CLERK, Role.REVIEWER, Role.READER))]
+AnyReader = Annotated[
+    Principal, Depends(require(Role.CLERK, Role.REVIEWER, Role.SENIOR, Role.READER))
+]
 """Clerks are admitted but see only their own uploads and documents."""
-FeedReader = Annotated[Principal, Depends(require(Role.REVIEWER, Role.READER))]
+FeedReader = Annotated[Principal, Depends(require(Role.REVIEWER, Role.SENIOR, Role.READER))]
+Reviewer = Annotated[Principal, Depends(require(Role.REVIEWER, Role.SENIOR))]
+"""Reviewers and seniors (and admins); what each may change is the review service's rule."""
+Senior = Annotated[Principal, Depends(require(Role.SENIOR))]

@@ -1,7 +1,8 @@
 """The one exception handler: every error becomes ``{"error": {code, message, details}}``.
 
 Dependency failures (database, Redis) become :class:`ServiceUnavailable` (503 with
-``Retry-After``); request validation errors become :class:`InvalidValue` (422); the
+``Retry-After``); request validation errors become :class:`InvalidValue` (422, its
+message in Japanese, English in ``details.message_en``); the
 framework's own refusals (an unknown path, a method the path does not take, a body
 that cannot be parsed) become :class:`NotFound`, :class:`MethodNotAllowed` and
 :class:`InputError`; anything else becomes :class:`InternalError` (500), so no answer
@@ -31,6 +32,53 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 
+PROBLEM_TEXT: dict[str, str] = {
+    "missing": "必須です",
+    "extra_forbidden": "この項目は受け付けません",
+    "string_too_long": "長すぎます",
+    "string_too_short": "短すぎます（空欄にできません）",
+    "too_long": "多すぎます",
+    "too_short": "足りません",
+    "int_parsing": "整数で指定してください",
+    "int_type": "整数で指定してください",
+    "string_type": "文字列で指定してください",
+    "bool_parsing": "true か false で指定してください",
+    "greater_than_equal": "小さすぎます",
+    "less_than_equal": "大きすぎます",
+    "list_type": "配列で指定してください",
+    "json_invalid": "JSON として読めません",
+    "model_attributes_type": "JSON オブジェクトで指定してください",
+    "dict_type": "JSON オブジェクトで指定してください",
+    "enum": "使える値ではありません",
+    "literal_error": "使える値ではありません",
+}
+"""Pydantic's error types (stable codes, not their English text) in Japanese."""
+
+
+def _problem_ja(error: dict[str, object]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx")
+    if kind == "value_error" and isinstance(ctx, dict) and "error" in ctx:
+        return str(ctx["error"])  # our own validators raise Japanese text
+    return PROBLEM_TEXT.get(kind, "値が正しくありません")
+
+
+def validation_error(exc: RequestValidationError) -> InvalidValue:
+    """A request that does not fit the API's models, described in Japanese."""
+    errors = [dict(e) for e in exc.errors()]
+    problems = [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors
+    ]
+    where = [
+        f"{'.'.join(p['loc'][1:] or p['loc']) or '本文'}: {_problem_ja(e)}"
+        for p, e in zip(problems, errors, strict=True)
+    ]
+    return InvalidValue(
+        "リクエストの内容が正しくありません（" + "、".join(where[:5]) + "）。",
+        message_en="the request is not valid",
+        problems=problems,
+    )
+
 
 def from_framework(exc: HTTPException, request: Request) -> OcrServiceError:
     """One of the framework's own refusals, in the error family."""
@@ -57,11 +105,7 @@ def to_service_error(exc: Exception, request: Request | None = None) -> OcrServi
     if isinstance(exc, HTTPException) and request is not None:
         return from_framework(exc, request)
     if isinstance(exc, RequestValidationError):
-        problems = [
-            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
-            for e in exc.errors()
-        ]
-        return InvalidValue("the request is not valid", problems=problems)
+        return validation_error(exc)
     return as_service_error(exc)
 
 

@@ -55,7 +55,7 @@ def decode_cursor(text: str, secret: str) -> Cursor:
         raise InvalidValue("the cursor is not one this service gave out") from exc
 
 
-def _visible(query: Select[Any], principal: Principal) -> Select[Any]:
+def visible(query: Select[Any], principal: Principal) -> Select[Any]:
     if principal.sees_everything:
         return query
     return query.join(Upload, Upload.id == DocumentRow.upload_id).where(
@@ -64,7 +64,7 @@ def _visible(query: Select[Any], principal: Principal) -> Select[Any]:
 
 
 def get_document_row(*, session: Session, principal: Principal, document_id: str) -> DocumentRow:
-    query = _visible(select(DocumentRow).where(DocumentRow.id == document_id), principal)
+    query = visible(select(DocumentRow).where(DocumentRow.id == document_id), principal)
     row: DocumentRow | None = session.scalar(query)
     if row is None:
         raise NotFound(f"no document with id {document_id!r}")
@@ -154,7 +154,7 @@ class FeedQuery:
 
 
 def _feed_query(principal: Principal, q: FeedQuery, settle: timedelta) -> Select[Any]:
-    query = _visible(select(DocumentRow), principal)
+    query = visible(select(DocumentRow), principal)
     if q.status:
         query = query.where(DocumentRow.status == q.status)
     if q.template:

@@ -103,6 +103,9 @@ class DocumentStatus(StrEnum):
     PROCESSING = "processing"
     NEEDS_REVIEW = "needs_review"
     VERIFIED = "verified"
+    INCOMPLETE = "incomplete"
+    """Returned by a reviewer as 不備 (``incomplete_reason`` says why): out of the review
+    queue and out of the verified feed until a senior reopens it."""
     FAILED = "failed"
     PURGED = "purged"
     """Past retention: image and values deleted (``ocr-service purge``); ids and audit kept."""
@@ -191,7 +194,9 @@ class DocumentRow(Base):
     image_sha256: Mapped[str | None] = mapped_column(String(64))
     """The straightened page PNG in storage (for review crops)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
-    """Optimistic lock: every change bumps it; writers say which version they saw."""
+    """Optimistic lock for whole-document actions (不備, reopen): every change bumps it."""
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
+    """Why a reviewer returned the document as 不備 (migration 0005)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -215,6 +220,8 @@ class FieldRow(Base):
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     rules: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     """Ids of the reading rules that fired on the field (migration 0003)."""
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """Optimistic lock of one field (migration 0005): every resolution of it bumps it."""
     lease_holder: Mapped[str | None] = mapped_column(String(32))
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -240,6 +247,7 @@ class AuditEntry(Base):
 class WebhookEvent(StrEnum):
     DOCUMENT_VERIFIED = "document.verified"
     DOCUMENT_FAILED = "document.failed"
+    DOCUMENT_REOPENED = "document.reopened"
     UPLOAD_DONE = "upload.done"
 
 

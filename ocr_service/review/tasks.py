@@ -8,8 +8,8 @@ PostgreSQL the candidate row is also picked with ``FOR UPDATE SKIP LOCKED``, so
 concurrent claimers do not queue behind each other).
 
 Tasks come oldest document first, in form order, and documents in which another reviewer
-holds a lease come last, so two reviewers rarely work on the same document (which would
-make one of them save on a stale version).
+holds a lease come last, so two reviewers rarely work on the same document (when they do,
+each field has its own version, so they do not get in each other's way).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from ocr_service.auth import Principal
 from ocr_service.db.models import DocumentRow, DocumentStatus, FieldRow, utcnow
 from ocr_service.errors import Conflict, InvalidValue, NotFound, TemplateNotFound
 from ocr_service.reading.reasons import Reason
-from ocr_service.review.texts import ReasonItem, reason_items
+from ocr_service.review.texts import REOPENED, ReasonItem, reason_items
 from ocr_service.templates.loader import TemplateRegistry
 from ocr_service.templates.model import FieldSpec
 
@@ -77,6 +77,7 @@ class Task:
 
     document_id: str
     document_version: int
+    field_version: int
     template: str | None
     field: str
     label: str
@@ -167,6 +168,7 @@ def to_task(registry: TemplateRegistry, field: FieldRow, document: DocumentRow) 
     return Task(
         document_id=document.id,
         document_version=document.version,
+        field_version=field.version,
         template=document.template_id,
         field=field.name,
         label=spec.label if spec else field.name,
@@ -201,9 +203,13 @@ def list_tasks(
     check_template(registry, template)
     query = _open_tasks(template)
     if reason is not None:
-        if reason not in {r.value for r in Reason}:
-            known = ", ".join(r.value for r in Reason)
-            raise InvalidValue(f"unknown reason {reason!r}; known reasons: {known}")
+        codes = [r.value for r in Reason] + [REOPENED]
+        if reason not in codes:
+            known = ", ".join(codes)
+            raise InvalidValue(
+                f"理由コード {reason!r} はありません。使えるコード: {known}",
+                message_en=f"unknown reason {reason!r}; known reasons: {known}",
+            )
         # reasons is a JSON list; its text holds the quoted code on SQLite and PostgreSQL
         pattern = '%"' + reason.replace("_", "\\_") + '"%'
         query = query.where(sql_cast(FieldRow.reasons, String).like(pattern, escape="\\"))
@@ -312,3 +318,58 @@ def release_lease(*, session: Session, principal: Principal, document_id: str, f
             f"field {field!r} is leased to another reviewer until {row.lease_until.isoformat()}",
             holder=row.lease_holder,
         )
+
+
+def claim_field(
+    *,
+    session: Session,
+    registry: TemplateRegistry,
+    principal: Principal,
+    lease: timedelta,
+    document_id: str,
+    field: str,
+) -> Claim:
+    """Lease one named task to ``principal`` (renewed if the caller holds it already).
+
+    The field must be an open task (flagged, unresolved, its document in review); a live
+    lease of another reviewer is a :class:`Conflict`.
+    """
+    now = utcnow()
+    row = session.execute(
+        _open_tasks(None).where(FieldRow.document_id == document_id, FieldRow.name == field)
+    ).first()
+    if row is None:
+        session.rollback()
+        raise NotFound(
+            f"文書 {document_id!r} の項目 {field!r} は確認待ちの項目ではありません"
+            "（確認済み、確認対象外、または文書が確認待ちでない）。",
+            message_en=f"field {field!r} of document {document_id!r} is not an open review task",
+        )
+    task_field, document = row
+    won = session.execute(
+        update(FieldRow)
+        .where(
+            FieldRow.id == task_field.id,
+            FieldRow.resolved.is_(False),
+            or_(_lease_free(now), FieldRow.lease_holder == principal.key_id),
+        )
+        .values(lease_holder=principal.key_id, lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], won).rowcount != 1:
+        session.rollback()
+        raise Conflict(
+            f"項目 {field!r} はほかのレビュアーが担当しています。次の項目へ進んでください。",
+            message_en=f"field {field!r} is leased to another reviewer; claim another task",
+        )
+    session.refresh(task_field)
+    task = to_task(registry, task_field, document)
+    claim = Claim(task=task, remaining=count_open(session=session))
+    session.commit()
+    log.info(
+        "review task claimed by name document=%s field=%s by=%s",
+        document.id,
+        field,
+        principal.key_id,
+    )
+    return claim

@@ -1,4 +1,4 @@
-"""Human text for flag reasons, shown to reviewers next to the stable reason codes."""
+"""Human text for reviewers: flag reasons next to their stable codes, and status names."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from typing import TypedDict
 
 from ocr_service.reading.reasons import Reason
 
+REOPENED = "reopened"
+"""The reason a senior's reopen gives the fields it sends back to review (a review reason,
+not a reading one, so it is not in :class:`~ocr_service.reading.reasons.Reason`)."""
+
 REASON_TEXT: dict[str, str] = {
+    REOPENED: "確定後に再オープンされた（訂正が必要）",
     Reason.LOW_CONFIDENCE: "読み取りの確信度が低い",
     Reason.PATTERN_MISMATCH: "書式が項目の規則に合わない",
     Reason.INVALID_DATE: "存在しない日付",
@@ -42,3 +47,18 @@ class ReasonItem(TypedDict):
 def reason_items(codes: list[str]) -> list[ReasonItem]:
     """``[{code, text}]`` for the given codes; an unknown code shows as itself."""
     return [{"code": c, "text": REASON_TEXT.get(c, c)} for c in codes]
+
+
+STATUS_TEXT: dict[str, str] = {
+    "queued": "読み取り待ち",
+    "processing": "読み取り中",
+    "needs_review": "確認待ち",
+    "verified": "確定済み",
+    "incomplete": "不備で返却済み",
+    "failed": "読み取り失敗",
+    "purged": "保存期間切れで削除済み",
+}
+
+
+def status_text(status: str) -> str:
+    return STATUS_TEXT.get(status, status)

@@ -192,6 +192,27 @@ def document_event(*, session: Session, document_id: str) -> Event | None:
     return Event(type=kind, id=f"{kind.value}:{row.id}:{row.version}", data=data)
 
 
+def reopened_event(*, session: Session, document_id: str, fields: Sequence[str]) -> Event | None:
+    """``document.reopened``: a senior sent a verified (or returned) document back to review."""
+    row = session.get(DocumentRow, document_id)
+    if row is None or row.status != DocumentStatus.NEEDS_REVIEW:
+        return None
+    upload = session.get(Upload, row.upload_id)
+    kind = WebhookEvent.DOCUMENT_REOPENED
+    data: dict[str, Any] = {
+        "document_id": row.id,
+        "upload_id": row.upload_id,
+        "page_index": row.page_index,
+        "sheet": row.page_index + 1,
+        "status": row.status,
+        "version": row.version,
+        "template": row.template_id,
+        "external_ref": upload.external_ref if upload is not None else None,
+        "fields": list(fields),
+    }
+    return Event(type=kind, id=f"{kind.value}:{row.id}:{row.version}", data=data)
+
+
 def upload_event(*, session: Session, upload_id: str) -> Event | None:
     """``upload.done`` once every page of the upload is finished (read or failed)."""
     upload = session.get(Upload, upload_id)
@@ -369,6 +390,26 @@ def after_review(
         session.rollback()
         log.warning(
             "webhook event after review failed document=%s (%s)",
+            document_id,
+            type(exc).__name__,
+            extra={"document_id": document_id},
+        )
+
+
+def after_reopen(
+    *, session: Session, settings: Settings, redis: Redis, document_id: str, fields: Sequence[str]
+) -> None:
+    """Emit ``document.reopened`` after a reopen was committed (problems logged, not raised)."""
+    try:
+        notify(
+            session=session,
+            queue=DeliveryQueue(settings, redis),
+            events=[reopened_event(session=session, document_id=document_id, fields=fields)],
+        )
+    except Exception as exc:
+        session.rollback()
+        log.warning(
+            "webhook event after reopen failed document=%s (%s)",
             document_id,
             type(exc).__name__,
             extra={"document_id": document_id},

@@ -26,10 +26,11 @@ from ocr_service.errors import Unauthenticated
 
 pytestmark = pytest.mark.integration
 
-PUBLIC = frozenset({"clerk", "reviewer", "reader", "admin", "nobody", "bad key"})
-EVERY_ROLE = frozenset({"clerk", "reviewer", "reader", "admin"})
-READERS = frozenset({"reviewer", "reader", "admin"})
-REVIEWERS = frozenset({"reviewer", "admin"})
+PUBLIC = frozenset({"clerk", "reviewer", "senior", "reader", "admin", "nobody", "bad key"})
+EVERY_ROLE = frozenset({"clerk", "reviewer", "senior", "reader", "admin"})
+READERS = frozenset({"reviewer", "senior", "reader", "admin"})
+REVIEWERS = frozenset({"reviewer", "senior", "admin"})
+SENIORS = frozenset({"senior", "admin"})
 UPLOADERS = frozenset({"clerk", "admin"})
 ADMINS = frozenset({"admin"})
 
@@ -56,7 +57,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/exports/{template_id}.xlsx"): READERS,
     ("GET", "/v1/review/tasks"): REVIEWERS,
     ("POST", "/v1/review/claim"): REVIEWERS,
+    ("GET", "/v1/review/incomplete"): EVERY_ROLE,  # clerks see their own uploads' only
+    ("POST", "/v1/documents/{document_id}/fields/{field}/lease"): REVIEWERS,
     ("DELETE", "/v1/documents/{document_id}/fields/{field}/lease"): REVIEWERS,
+    ("POST", "/v1/documents/{document_id}/incomplete"): REVIEWERS,  # a holder of its task
+    ("POST", "/v1/documents/{document_id}/reopen"): SENIORS,
     ("GET", "/v1/documents/{document_id}/fields/{field}/image"): REVIEWERS,
     ("GET", "/v1/documents/{document_id}/pages/{page}/image"): REVIEWERS,
     ("PUT", "/v1/documents/{document_id}/fields/{field}"): REVIEWERS,
@@ -112,9 +117,13 @@ def request_for(method: str, path: str, files: Any) -> dict[str, Any]:
     elif (method, path) == ("POST", "/v1/webhooks"):
         kwargs["json"] = {"url": "http://127.0.0.1:9/hook", "events": ["document.verified"]}
     elif method == "PUT":
-        kwargs["json"] = {"value": "令和6年4月1日", "version": 1}
+        kwargs["json"] = {"value": "令和6年4月1日", "field_version": 1}
     elif path.endswith("/accept"):
-        kwargs["json"] = {"version": 1}
+        kwargs["json"] = {"field_version": 1}
+    elif path.endswith("/incomplete") and method == "POST":
+        kwargs["json"] = {"version": 1, "reason": "同意欄が空欄"}
+    elif path.endswith("/reopen"):
+        kwargs["json"] = {"version": 1, "fields": ["filing_date"], "reason": "訂正"}
     elif path.endswith("/claim"):
         kwargs["json"] = {}
     return kwargs

@@ -111,7 +111,7 @@ def test_ten_parallel_identical_uploads_make_one_upload(
     assert waiting == [page_job_id(upload_id, 0), page_job_id(upload_id, 1)]
 
 
-def test_two_reviewers_correcting_one_field_at_once_one_wins(
+def test_two_seniors_correcting_one_field_at_once_one_wins(
     client: httpx.Client,
     api_keys: dict[str, str],
     files: Any,
@@ -127,8 +127,9 @@ def test_two_reviewers_correcting_one_field_at_once_one_wins(
     with session_scope(db_sessions) as session:
         from ocr_service.auth import Role, create_key
 
-        _, second_reviewer = create_key(session=session, role=Role.REVIEWER, name="reviewer 2")
-    reviewers = [api_keys["reviewer"], second_reviewer]
+        # seniors change a field without claiming it, so both reach the field's version lock
+        _, second_senior = create_key(session=session, role=Role.SENIOR, name="senior 2")
+    reviewers = [api_keys["senior"], second_senior]
     for doc_id in body["document_ids"]:
         doc = client.get(f"/v1/documents/{doc_id}", headers=auth(reviewers[0])).json()
         assert doc["status"] == "needs_review"
@@ -138,14 +139,13 @@ def test_two_reviewers_correcting_one_field_at_once_one_wins(
             key: str,
             value: str,
             doc_id: str = doc_id,
-            version: int = doc["version"],
             gate: threading.Barrier = gate,
         ) -> Any:
             gate.wait()
             return client.put(
                 f"/v1/documents/{doc_id}/fields/filing_date",
                 headers=auth(key),
-                json={"value": value, "version": version},
+                json={"value": value, "field_version": 1},
             )
 
         with ThreadPoolExecutor(2) as pool:
@@ -153,6 +153,9 @@ def test_two_reviewers_correcting_one_field_at_once_one_wins(
         assert sorted(r.status_code for r in answers) == [200, 409], [r.text for r in answers]
         loser = next(r for r in answers if r.status_code == 409).json()["error"]
         assert loser["code"] == "conflict"
+        # the loser saw the field's version move on, or the winner's save verify the document
+        details = loser["details"]
+        assert details.get("current_field_version") == 2 or details["status"] == "verified", loser
         winner = next(r for r in answers if r.status_code == 200).json()
         after = client.get(f"/v1/documents/{doc_id}", headers=auth(reviewers[0])).json()
         assert after["version"] == doc["version"] + 1

@@ -131,6 +131,13 @@ def claim(client: httpx.Client, key: str, body: dict[str, Any] | None = None) ->
     return client.post("/v1/review/claim", headers=auth(key), json=body)
 
 
+def hold(client: httpx.Client, key: str, document_id: str, field: str) -> Any:
+    """Claim one named field (a reviewer changes only the flagged fields it holds)."""
+    r = client.post(f"/v1/documents/{document_id}/fields/{field}/lease", headers=auth(key))
+    assert r.status_code == 200, r.text
+    return r.json()["task"]
+
+
 def doc(client: httpx.Client, key: str, document_id: str) -> Any:
     return client.get(f"/v1/documents/{document_id}", headers=auth(key)).json()
 
@@ -263,7 +270,8 @@ def test_an_expired_lease_goes_back_to_the_pool(
     )
     assert late.status_code == 409, late.text
     assert late.json()["error"]["code"] == "conflict"
-    assert "leased to another reviewer" in late.json()["error"]["message"]
+    assert "ほかのレビュアーが担当" in late.json()["error"]["message"]
+    assert "leased to another reviewer" in late.json()["error"]["details"]["message_en"]
     gone = client.delete(f"/v1/documents/{doc_id}/fields/phone/lease", headers=auth(a))
     assert gone.status_code == 409
 
@@ -301,6 +309,7 @@ def test_corrections_are_checked_locked_audited_and_the_last_one_verifies(
     start = doc(client, key, doc_id)
     version = start["version"]
 
+    hold(client, key, doc_id, "date_of_birth")
     invalid = client.put(
         f"{base}/date_of_birth",
         headers=auth(key),
@@ -310,10 +319,14 @@ def test_corrections_are_checked_locked_audited_and_the_last_one_verifies(
     error = invalid.json()["error"]
     assert error["code"] == "invalid_value"
     assert "生年月日" in error["message"] and "2024-04-01" in error["message"]
+    assert "存在しない日付" in error["message"]  # Japanese, English in details.message_en
+    assert "not a real calendar date" in error["details"]["message_en"]
     assert error["details"]["reasons"] == ["invalid_date"]
+    hold(client, key, doc_id, "sex")
     choice = client.put(f"{base}/sex", headers=auth(key), json={"value": "3", "version": version})
     assert choice.status_code == 422
     assert "1=male" in choice.json()["error"]["message"]
+    assert "選択肢" in choice.json()["error"]["message"]
     assert doc(client, key, doc_id)["version"] == version  # nothing was written
 
     fixed = client.put(
@@ -326,6 +339,7 @@ def test_corrections_are_checked_locked_audited_and_the_last_one_verifies(
         "document_id": doc_id,
         "field": "date_of_birth",
         "value": "1987-02-28",
+        "field_version": 2,
         "version": version + 1,
         "status": "needs_review",
         "remaining_in_document": 2,
@@ -334,6 +348,7 @@ def test_corrections_are_checked_locked_audited_and_the_last_one_verifies(
     stale = client.put(f"{base}/sex", headers=auth(key), json={"value": "女", "version": version})
     assert stale.status_code == 409
     assert stale.json()["error"]["details"]["current_version"] == version + 1
+    assert client.delete(f"{base}/sex/lease", headers=auth(key)).status_code == 204
 
     other = claim(client, reviewers[1]).json()["task"]
     assert other["field"] == "sex"
@@ -341,7 +356,7 @@ def test_corrections_are_checked_locked_audited_and_the_last_one_verifies(
         f"{base}/sex", headers=auth(key), json={"value": "女", "version": version + 1}
     )
     assert held.status_code == 409
-    assert "leased to another reviewer" in held.json()["error"]["message"]
+    assert held.json()["error"]["details"]["holder"] == other["lease"]["holder"]
 
     sex = client.put(
         f"{base}/sex", headers=auth(reviewers[1]), json={"value": "女", "version": version + 1}
@@ -352,6 +367,7 @@ def test_corrections_are_checked_locked_audited_and_the_last_one_verifies(
     feed = client.get("/v1/documents", params={"status": "verified"}, headers=auth(key)).json()
     assert doc_id not in [d["id"] for d in feed["items"]]
 
+    hold(client, key, doc_id, "phone")
     accepted = client.post(f"{base}/phone/accept", headers=auth(key), json={"version": version + 2})
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "verified"
@@ -367,7 +383,8 @@ def test_corrections_are_checked_locked_audited_and_the_last_one_verifies(
     assert claim(client, key).status_code == 204
     done = client.post(f"{base}/phone/accept", headers=auth(key), json={"version": version + 3})
     assert done.status_code == 409
-    assert "verified" in done.json()["error"]["message"]
+    assert "確定済み" in done.json()["error"]["message"]
+    assert done.json()["error"]["details"]["status"] == "verified"
 
 
 def test_accepting_a_value_that_breaks_its_type_is_refused(
@@ -376,13 +393,15 @@ def test_accepting_a_value_that_breaks_its_type_is_refused(
     (doc_id,) = seed({"number_of_people": ["out_of_range"]}, values={"number_of_people": "25"})
     key = api_keys["reviewer"]
     version = doc(client, key, doc_id)["version"]
+    hold(client, key, doc_id, "number_of_people")
     r = client.post(
         f"/v1/documents/{doc_id}/fields/number_of_people/accept",
         headers=auth(key),
         json={"version": version},
     )
     assert r.status_code == 422
-    assert "between 1 and 20" in r.json()["error"]["message"]
+    assert "1～20" in r.json()["error"]["message"]
+    assert "between 1 and 20" in r.json()["error"]["details"]["message_en"]
     for body in ({"value": "3"}, {"value": "3", "version": version, "extra": 1}):
         bad = client.put(
             f"/v1/documents/{doc_id}/fields/number_of_people", headers=auth(key), json=body
@@ -411,6 +430,8 @@ def test_history_records_who_what_and_why_and_cannot_be_changed(
     key = api_keys["reviewer"]
     version = doc(client, key, doc_id)["version"]
     base = f"/v1/documents/{doc_id}"
+    hold(client, key, doc_id, "phone")
+    hold(client, key, doc_id, "kokuho")
     assert (
         client.put(
             f"{base}/fields/phone",

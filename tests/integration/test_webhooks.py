@@ -341,10 +341,14 @@ def test_a_review_that_verifies_sends_document_verified(
     [document_id] = body["document_ids"]
     doc = client.get(f"/v1/documents/{document_id}", headers=auth(api_keys["reviewer"])).json()
     [flagged] = [name for name, f in doc["fields"].items() if f["flagged"]]
+    held = client.post(  # a reviewer changes only the flagged fields it holds
+        f"/v1/documents/{document_id}/fields/{flagged}/lease", headers=auth(api_keys["reviewer"])
+    )
+    assert held.status_code == 200, held.text
     r = client.put(
         f"/v1/documents/{document_id}/fields/{flagged}",
         headers=auth(api_keys["reviewer"]),
-        json={"value": "2024-04-01", "version": doc["version"]},
+        json={"value": "2024-04-01", "field_version": held.json()["task"]["field_version"]},
     )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "verified"

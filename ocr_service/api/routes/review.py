@@ -7,30 +7,32 @@ from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Body, Path, Query, Response, status
 from sqlalchemy.orm import Session
 
-from ocr_service.api.deps import AnyReader, Services, ServicesDep, SessionDep, require
+from ocr_service.api.deps import AnyReader, Reviewer, Senior, Services, ServicesDep, SessionDep
 from ocr_service.api.review_schemas import (
     ClaimPublic,
     ClaimRequest,
+    DocumentChangePublic,
     FieldAcceptance,
     FieldCorrection,
     HistoryPublic,
+    IncompleteRequest,
+    ReopenRequest,
     ResolutionPublic,
+    ReturnedList,
+    Seen,
     TaskList,
     TaskPublic,
 )
 from ocr_service.api.routes.uploads import ERRORS
 from ocr_service.api.schemas import ErrorBody
-from ocr_service.auth import Principal, Role
-from ocr_service.review import audit, corrections, images, tasks
+from ocr_service.review import audit, corrections, images, returns, tasks
 from ocr_service.review.corrections import Resolution
 from ocr_service.webhooks import service as webhooks
 
 router = APIRouter(tags=["review"])
-
-Reviewer = Annotated[Principal, Depends(require(Role.REVIEWER))]
 
 Responses = dict[int | str, dict[str, Any]]
 
@@ -38,7 +40,10 @@ PNG: dict[str, Any] = {"content": {"image/png": {}}, "description": "a PNG image
 NO_STORE = {"Cache-Control": "private, no-store"}
 """Images hold personal data: never kept in shared or disk caches."""
 NOT_FOUND: Responses = {404: {"model": ErrorBody, "description": "no such document, field or page"}}
-CONFLICT: Responses = {409: {"model": ErrorBody, "description": "stale version, or leased"}}
+CONFLICT: Responses = {
+    409: {"model": ErrorBody, "description": "stale version, leased, or not claimed"}
+}
+FORBIDDEN: Responses = {403: {"model": ErrorBody, "description": "the role may not do this"}}
 INVALID: Responses = {422: {"model": ErrorBody, "description": "the value does not fit the field"}}
 
 DocumentId = Annotated[str, Path(max_length=36)]
@@ -126,6 +131,33 @@ def claim_task(
     )
 
 
+@router.post(
+    "/v1/documents/{document_id}/fields/{field}/lease",
+    response_model=ClaimPublic,
+    summary="Lease this task to the caller (claim a field by name)",
+    responses={**ERRORS, **NOT_FOUND, **CONFLICT},
+)
+def claim_field(
+    services: ServicesDep,
+    session: SessionDep,
+    principal: Reviewer,
+    document_id: DocumentId,
+    field: FieldName,
+) -> ClaimPublic:
+    claim = tasks.claim_field(
+        session=session,
+        registry=services.registry,
+        principal=principal,
+        lease=timedelta(minutes=services.settings.lease_minutes),
+        document_id=document_id,
+        field=field,
+    )
+    assert claim.task.lease is not None
+    return ClaimPublic(
+        task=task_public(claim.task), lease_until=claim.task.lease.until, remaining=claim.remaining
+    )
+
+
 @router.delete(
     "/v1/documents/{document_id}/fields/{field}/lease",
     status_code=status.HTTP_204_NO_CONTENT,
@@ -190,7 +222,7 @@ def page_image(
     "/v1/documents/{document_id}/fields/{field}",
     response_model=ResolutionPublic,
     summary="Correct a field: the value is checked against its type, then it is resolved",
-    responses={**ERRORS, **NOT_FOUND, **CONFLICT, **INVALID},
+    responses={**ERRORS, **FORBIDDEN, **NOT_FOUND, **CONFLICT, **INVALID},
 )
 def correct_field(
     services: ServicesDep,
@@ -207,7 +239,7 @@ def correct_field(
         document_id=document_id,
         field=field,
         value=body.value,
-        version=body.version,
+        seen=_seen(body),
     )
     return _resolved(services, session, document_id, resolution)
 
@@ -216,7 +248,7 @@ def correct_field(
     "/v1/documents/{document_id}/fields/{field}/accept",
     response_model=ResolutionPublic,
     summary="Accept the OCR value of a field as right",
-    responses={**ERRORS, **NOT_FOUND, **CONFLICT, **INVALID},
+    responses={**ERRORS, **FORBIDDEN, **NOT_FOUND, **CONFLICT, **INVALID},
 )
 def accept_field(
     services: ServicesDep,
@@ -232,9 +264,13 @@ def accept_field(
         principal=principal,
         document_id=document_id,
         field=field,
-        version=body.version,
+        seen=_seen(body),
     )
     return _resolved(services, session, document_id, resolution)
+
+
+def _seen(body: Seen) -> corrections.Seen:
+    return corrections.Seen(field_version=body.field_version, version=body.version)
 
 
 def _resolved(
@@ -249,6 +285,71 @@ def _resolved(
         status=resolution.status,
     )
     return ResolutionPublic.model_validate(asdict(resolution))
+
+
+@router.post(
+    "/v1/documents/{document_id}/incomplete",
+    response_model=DocumentChangePublic,
+    summary="Return the document as 不備 (incomplete) with a reason: out of the queue and feed",
+    responses={**ERRORS, **FORBIDDEN, **NOT_FOUND, **CONFLICT, **INVALID},
+)
+def return_incomplete(
+    session: SessionDep, principal: Reviewer, document_id: DocumentId, body: IncompleteRequest
+) -> DocumentChangePublic:
+    change = returns.return_incomplete(
+        session=session,
+        principal=principal,
+        document_id=document_id,
+        version=body.version,
+        reason=body.reason,
+    )
+    return DocumentChangePublic.model_validate(asdict(change))
+
+
+@router.post(
+    "/v1/documents/{document_id}/reopen",
+    response_model=DocumentChangePublic,
+    summary="Reopen a verified (or 不備) document: the named fields go back to review",
+    responses={**ERRORS, **NOT_FOUND, **CONFLICT, **INVALID},
+)
+def reopen_document(
+    services: ServicesDep,
+    session: SessionDep,
+    principal: Senior,
+    document_id: DocumentId,
+    body: ReopenRequest,
+) -> DocumentChangePublic:
+    change = returns.reopen(
+        session=session,
+        principal=principal,
+        document_id=document_id,
+        version=body.version,
+        fields=body.fields,
+        reason=body.reason,
+    )
+    webhooks.after_reopen(
+        session=session,
+        settings=services.settings,
+        redis=services.redis,
+        document_id=change.document_id,
+        fields=change.fields,
+    )
+    return DocumentChangePublic.model_validate(asdict(change))
+
+
+@router.get(
+    "/v1/review/incomplete",
+    response_model=ReturnedList,
+    summary="Documents returned as 不備, newest first (clerks see their own uploads' only)",
+    responses={**ERRORS},
+)
+def list_incomplete(
+    session: SessionDep,
+    principal: AnyReader,
+    limit: Annotated[int, Query(ge=1, le=returns.MAX_LIST)] = 100,
+) -> ReturnedList:
+    items = returns.list_incomplete(session=session, principal=principal, limit=limit)
+    return ReturnedList.model_validate({"items": [asdict(i) for i in items]})
 
 
 @router.get(
