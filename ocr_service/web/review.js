@@ -21,6 +21,10 @@
     mark: "1 = 記入あり、0 = なし",
   };
 
+  // While the queue is empty the page asks again every few seconds, so new work shows up
+  // by itself. ?poll=<ms> (at least 1000) changes the interval.
+  const POLL_MS = Math.max(1000, Number(new URLSearchParams(location.search).get("poll")) || 5000);
+
   const $ = (id) => document.getElementById(id);
   const el = {
     signIn: $("sign-in"), signInForm: $("sign-in-form"), apiKey: $("api-key"),
@@ -32,6 +36,9 @@
     empty: $("empty"), emptyDetail: $("empty-detail"), reload: $("reload"),
     message: $("message"), dialog: $("page-dialog"), pageImage: $("page-image"),
     closePage: $("close-page"),
+    incomplete: $("incomplete"), incompleteDialog: $("incomplete-dialog"),
+    incompleteForm: $("incomplete-form"), incompleteReason: $("incomplete-reason"),
+    cancelIncomplete: $("cancel-incomplete"),
   };
 
   const state = {
@@ -42,6 +49,7 @@
     busy: false,
     composing: false,
     urls: [],
+    poll: null,
   };
 
   class ApiError extends Error {
@@ -155,7 +163,21 @@
     loadImage(el.crop, task.image_url, `${task.label}の記入欄の画像`);
   }
 
-  async function claimNext() {
+  function stopPolling() {
+    if (state.poll !== null) clearTimeout(state.poll);
+    state.poll = null;
+  }
+
+  function pollLater() {
+    stopPolling();
+    state.poll = setTimeout(() => {
+      state.poll = null;
+      if (state.key && !el.empty.hidden && !state.busy) claimNext({ quiet: true });
+    }, POLL_MS);
+  }
+
+  async function claimNext({ quiet = false } = {}) {
+    stopPolling();
     state.task = null;
     state.busy = true;
     try {
@@ -165,16 +187,19 @@
         setRemaining(left);
         clearImages();
         state.skipped = [];
-        el.emptyDetail.textContent = left > 0
+        el.emptyDetail.textContent = (left > 0
           ? `残りの ${left} 件は他のレビュアーが確認中です。`
-          : "すべての項目を確認しました。";
+          : "すべての項目を確認しました。") + "新しい項目が届くと自動で表示します。";
+        const wasEmpty = !el.empty.hidden;
         show(el.empty);
-        el.reload.focus();
+        if (!wasEmpty || !quiet) el.reload.focus();
+        pollLater();
         return;
       }
       showTask(await response.json());
     } catch (err) {
       if (err.status !== 401) say(`次の項目を取得できません: ${err.message}`, "error");
+      if (err.status !== 401 && !el.empty.hidden) pollLater();
     } finally {
       state.busy = false;
     }
@@ -189,9 +214,10 @@
     const unchanged = typed === state.prefill && typed === asInput(task.value);
     state.busy = true;
     try {
+      // the field's own version: changes to other fields of the document never conflict
       const response = unchanged
-        ? await api("POST", `${base}/accept`, { version: task.document_version })
-        : await api("PUT", base, { value: typed, version: task.document_version });
+        ? await api("POST", `${base}/accept`, { field_version: task.field_version })
+        : await api("PUT", base, { value: typed, field_version: task.field_version });
       const result = await response.json();
       state.skipped = state.skipped.filter(
         (s) => !(s.document_id === task.document_id && s.field === task.field));
@@ -213,28 +239,72 @@
       say(`値を確認してください: ${err.message}`, "error");
       return;
     }
-    if (err.status === 409 && err.details.current_version != null) {
+    const stale = err.details.current_field_version != null;
+    if (err.status === 409 && (stale || err.details.lease_required)) {
+      // someone changed this field, or our lease lapsed: take the field again, which
+      // gives its current version; what was typed stays in the box
       try {
-        const doc = await (await api(
-          "GET", `/v1/documents/${encodeURIComponent(task.document_id)}`)).json();
-        const field = doc.fields[task.field];
-        if (doc.status !== "needs_review" || (field && field.resolved)) {
-          say("この項目は他のレビュアーが確認済みです。Esc で次の項目へ進めます。", "error");
-          return;
-        }
-        task.document_version = doc.version;
-        say("この文書は他のレビュアーが更新しました。入力はそのままです。" +
-          "もう一度 Enter で保存できます。", "error");
+        const claim = await (await api("POST", `${fieldBase(task)}/lease`)).json();
+        task.field_version = claim.task.field_version;
+        task.document_version = claim.task.document_version;
+        task.value = claim.task.value;
+        say((stale ? "この項目はほかの人が変更しました（現在の値: " +
+          `${asInput(claim.task.value) || "空欄"}）。` : "担当の期限が切れたため取り直しました。") +
+          "入力はそのままです。もう一度 Enter で保存できます。", "error");
       } catch (reloadErr) {
-        say(`文書を再読み込みできません: ${reloadErr.message}`, "error");
+        if (reloadErr.status === 404) {
+          say("この項目はほかのレビュアーが確認済みです。Esc で次の項目へ進めます。", "error");
+        } else {
+          say(`${err.message}`, "error");
+        }
       }
       return;
     }
-    if (err.status === 409) {
-      say("この項目は他のレビュアーが担当しています。Esc で次の項目へ進めます。", "error");
+    if (err.status === 409 || err.status === 403) {
+      say(`${err.message}`, "error");
       return;
     }
     say(`保存できません: ${err.message}`, "error");
+  }
+
+  function fieldBase(task) {
+    return `/v1/documents/${encodeURIComponent(task.document_id)}` +
+      `/fields/${encodeURIComponent(task.field)}`;
+  }
+
+  // --- 不備 (return the document as incomplete) --------------------------------------------
+
+  function openIncomplete() {
+    if (!state.task || state.busy || el.incompleteDialog.open) return;
+    el.incompleteReason.value = "";
+    el.incompleteDialog.showModal();
+    el.incompleteReason.focus();
+  }
+
+  async function returnIncomplete(reason) {
+    const task = state.task;
+    if (!task || state.busy) return;
+    const url = `/v1/documents/${encodeURIComponent(task.document_id)}/incomplete`;
+    state.busy = true;
+    try {
+      try {
+        await api("POST", url, { version: task.document_version, reason });
+      } catch (err) {
+        // another reviewer resolved a field meanwhile: the paper is as incomplete as before
+        if (err.status !== 409 || err.details.status !== "needs_review") throw err;
+        await api("POST", url, { version: err.details.current_version, reason });
+      }
+      el.incompleteDialog.close();
+      state.skipped = state.skipped.filter((s) => s.document_id !== task.document_id);
+      say("文書を不備として返却しました。", "ok");
+      state.busy = false;
+      await claimNext();
+    } catch (err) {
+      state.busy = false;
+      if (err.status === 401) return;
+      say(`不備として返却できません: ${err.message}`, "error");
+      el.incompleteReason.focus();
+    }
   }
 
   async function skip() {
@@ -266,6 +336,7 @@
   }
 
   function signOut(text) {
+    stopPolling();
     const task = state.task;
     if (task && state.key) {
       const base = `/v1/documents/${encodeURIComponent(task.document_id)}` +
@@ -332,13 +403,32 @@
       togglePage();
       return;
     }
-    if (event.key === "Escape" && !el.dialog.open && !el.task.hidden) {
+    if (event.key === "F8" && !el.task.hidden) {
+      event.preventDefault();
+      openIncomplete();
+      return;
+    }
+    if (event.key === "Escape" && !el.dialog.open && !el.incompleteDialog.open &&
+        !el.task.hidden) {
       event.preventDefault();
       skip();
     }
   });
 
   el.skip.addEventListener("click", skip);
+  el.incomplete.addEventListener("click", openIncomplete);
+  el.cancelIncomplete.addEventListener("click", () => el.incompleteDialog.close());
+  el.incompleteForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const reason = el.incompleteReason.value.trim();
+    if (!reason) {
+      say("不備の理由を入力してください（例: 同意欄にチェックがない）。", "error");
+      el.incompleteReason.focus();
+      return;
+    }
+    returnIncomplete(reason);
+  });
+  el.incompleteDialog.addEventListener("close", () => { if (!el.task.hidden) el.value.focus(); });
   el.showPage.addEventListener("click", togglePage);
   el.closePage.addEventListener("click", () => el.dialog.close());
   el.dialog.addEventListener("close", () => { if (!el.task.hidden) el.value.focus(); });

@@ -1,6 +1,7 @@
 """The reviewer page in real headless Chromium against the live service: sign in, claim,
-correct (with a 422 and a 409 on the way, the typed input kept), accept, skip, the page
-view, IME composition, and the finished document reaching the feed as verified.
+correct (with a 422 and a lapsed lease's 409 on the way, the typed input kept; another
+person's change to another field is no conflict), accept, skip, the page view, IME
+composition, and the finished document reaching the feed as verified.
 
 Set ``OCR_REVIEW_SCREENSHOT=docs/review.png`` to save the screenshot used in the docs.
 """
@@ -9,13 +10,17 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import update
 
+from ocr_service.db.models import FieldRow, utcnow
+from ocr_service.db.session import session_scope
 from ocr_service.review.values import check_correction
 from ocr_service.templates.loader import TemplateRegistry
 
@@ -70,6 +75,7 @@ def test_a_reviewer_finishes_a_document_with_the_keyboard(
     client: httpx.Client,
     api_keys: dict[str, str],
     review_document: Any,
+    db_sessions: Any,
     tmp_path: Path,
 ) -> None:
     seeded = review_document(
@@ -112,12 +118,14 @@ def test_a_reviewer_finishes_a_document_with_the_keyboard(
     page.keyboard.type("昭和50年7月32日")  # not a real date: 422, the input stays
     page.keyboard.press("Enter")
     expect(page.locator("#message")).to_contain_text("値を確認してください")
-    expect(page.locator("#message")).to_contain_text("not a real calendar date")
+    expect(page.locator("#message")).to_contain_text("存在しない日付")
     expect(page.locator("#value")).to_have_value("昭和50年7月32日")
     expect(page.locator("#value")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#value")).to_be_focused()
 
-    # another reviewer changes the document meanwhile: 409, the input stays, Enter again saves
+    # an admin changes another field of the document meanwhile: no conflict (the lock is the
+    # field's); but the reviewer's lease lapses: 409, the page takes the field again, the
+    # input stays, and Enter again saves
     current = client.get(f"/v1/documents/{seeded.document_id}", headers=auth(api_keys["admin"]))
     bump = client.put(
         f"/v1/documents/{seeded.document_id}/fields/notes",
@@ -125,9 +133,16 @@ def test_a_reviewer_finishes_a_document_with_the_keyboard(
         json={"value": truth["notes"], "version": current.json()["version"]},
     )
     assert bump.status_code == 200, bump.text
+    with session_scope(db_sessions) as session:
+        session.execute(
+            update(FieldRow)
+            .where(FieldRow.document_id == seeded.document_id, FieldRow.name == "date_of_birth")
+            .values(lease_until=utcnow() - timedelta(seconds=1))
+        )
+        session.commit()
     page.locator("#value").fill("昭和50年7月15日")
     page.keyboard.press("Enter")
-    expect(page.locator("#message")).to_contain_text("他のレビュアーが更新しました")
+    expect(page.locator("#message")).to_contain_text("担当の期限が切れたため取り直しました")
     expect(page.locator("#value")).to_have_value("昭和50年7月15日")
     page.keyboard.press("Enter")
 
