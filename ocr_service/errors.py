@@ -22,8 +22,9 @@ outside the API layer raises ``HTTPException``.
     │   └── TemplateNotFound            template_not_found
     ├── PageError                       (a page could be read but not used)
     │   ├── BlankPage                   blank_page
-    │   ├── TemplateMismatch            template_mismatch
-    │   └── NoTemplateMatched           no_template_matched
+    │   ├── TemplateMismatch            template_mismatch (another form than the one chosen)
+    │   ├── NoTemplateMatched           no_template_matched (no known form)
+    │   └── UnreadablePage              unreadable_page (too dark or too blurred to tell)
     ├── NotFound                        not_found
     ├── Conflict                        conflict (stale version, lease held)
     │   └── DuplicateUpload             duplicate_upload (the file was sent before, another ref)
@@ -181,6 +182,12 @@ class NoTemplateMatched(PageError):
     """No known template matches the page."""
 
     code = "no_template_matched"
+
+
+class UnreadablePage(PageError):
+    """The page is too dark or too blurred to be registered; a rescan can help."""
+
+    code = "unreadable_page"
 
 
 class NotFound(OcrServiceError):

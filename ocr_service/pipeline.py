@@ -30,6 +30,7 @@ from ocr_service.errors import (
 from ocr_service.imaging import debug as dbg
 from ocr_service.imaging.dropout import FormMask, drop_out_form, flatten_background, form_mask
 from ocr_service.imaging.ingest import FileInfo, Limits, load_page, probe_file
+from ocr_service.imaging.legibility import explain_refusal
 from ocr_service.imaging.register import (
     Coarse,
     Reference,
@@ -171,7 +172,10 @@ class Reader:
         timings["features"] = time.perf_counter() - t0
 
         t = time.perf_counter()
-        loaded, page, entry, reg = self.find_template(gray, features, template_id)
+        try:
+            loaded, page, entry, reg = self.find_template(gray, features, template_id)
+        except (TemplateMismatch, NoTemplateMatched) as exc:
+            raise explain_refusal(gray, exc) from exc  # another form, or unreadable
         timings["register"] = time.perf_counter() - t
         sink.write("input", gray)
         if sink.enabled:
