@@ -62,6 +62,7 @@ from ocr_service.bench.seeds import DEFAULT_SEEDS, DEV, HELDOUT, Split, split_of
 from ocr_service.bench.sets import EXTRA_SETS, extra_set
 from ocr_service.bench.summary import summarize_run
 from ocr_service.bench.templates import MultiRegistry, default_dirs
+from ocr_service.cli import add_command
 from ocr_service.errors import InvalidValue
 from ocr_service.reading.confidence import DEFAULT_THRESHOLDS
 from ocr_service.synth import LEVELS
@@ -74,9 +75,9 @@ NO_EXTRA_SETS = "none"
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "bench",
-        help="benchmark the pipeline (and a naive baseline) on generated pages",
         description="Read generated pages with the pipeline and a naive baseline and write "
         "report.md, report.json and charts; with 'calibrate', fit the review thresholds; "
         "with 'report', put several runs (development, held-out) side by side.",

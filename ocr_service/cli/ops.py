@@ -13,6 +13,7 @@ from typing import Any
 from tqdm import tqdm
 
 from ocr_service.broker import make_redis
+from ocr_service.cli import add_command
 from ocr_service.config import get_settings
 from ocr_service.db.models import DeliveryStatus, WebhookEvent
 from ocr_service.db.session import SessionFactory, make_engine, make_session_factory, session_scope
@@ -22,9 +23,9 @@ from ocr_service.webhooks import service as webhooks
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "purge",
-        help="delete images and values of documents past retention (keeps audit metadata)",
         description="Delete stored images and field values of documents older than the limit; "
         "blank old/new values in their audit rows; mark them purged. Run it daily (cron).",
     )
@@ -39,7 +40,7 @@ def register(sub: Any) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=cmd_purge)
 
-    hooks = sub.add_parser("webhooks", help="manage webhooks and read their delivery log")
+    hooks = add_command(sub, "webhooks")
     hooks_sub = hooks.add_subparsers(dest="webhooks_command", metavar="ACTION", required=True)
     add = hooks_sub.add_parser("add", help="register a URL for events; prints the secret once")
     add.add_argument("url")

@@ -1,4 +1,8 @@
-"""``ocr-service read FILE``: read every page of a file into documents."""
+"""``ocr-service read FILE``: read every page of a file into documents.
+
+:func:`cmd_read` imports the pipeline (OpenCV, the OCR engines) when it runs, so
+``read --help`` starts without them (see :mod:`ocr_service.cli`).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,15 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tqdm import tqdm
-
+from ocr_service.cli import add_command
 from ocr_service.config import get_settings
 from ocr_service.errors import CorruptFile, InputError, PageError
-from ocr_service.imaging.ingest import Limits, probe_file
-from ocr_service.ocr.engines import DEFAULT_ENGINE, ENGINE_NAMES
-from ocr_service.pipeline import PageRefusal, Reader, iter_documents
-from ocr_service.results import Document
-from ocr_service.templates.loader import TemplateRegistry
+from ocr_service.ocr.names import DEFAULT_ENGINE, ENGINE_NAMES
+
+if TYPE_CHECKING:
+    from ocr_service.results import Document
 
 #: Exit code when some pages (or files) were read and others refused; each refusal is
 #: in the output. When nothing at all could be read, the exit code is the first refusal's
@@ -37,9 +39,9 @@ refusal's code; 3 unknown template; 78 a missing dependency (tessdata, model, po
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "read",
-        help="read every page of a scan file into documents",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -78,6 +80,12 @@ def cmd_read(args: argparse.Namespace) -> int:
     ``OCR_MAX_PIXELS``): a file the service would refuse is refused here too. Each
     document and each refusal is printed as soon as it is known, so a refused page or
     file never costs the rest of the batch."""
+    from tqdm import tqdm
+
+    from ocr_service.imaging.ingest import Limits, probe_file
+    from ocr_service.pipeline import PageRefusal, Reader, iter_documents
+    from ocr_service.templates.loader import TemplateRegistry
+
     limits = Limits.from_settings(get_settings())
     reader = Reader(
         registry=TemplateRegistry(args.templates_dir), engine_name=args.engine, limits=limits

@@ -1,4 +1,9 @@
-"""Service commands: ``serve``, ``worker``, ``migrate``, ``keys``, ``reconcile``."""
+"""Service commands: ``serve``, ``worker``, ``migrate``, ``keys``, ``reconcile``.
+
+Every one of them works on the database, so SQLAlchemy loads with the parser; alembic,
+Redis and the worker (the pipeline, OpenCV, the OCR engines) load in the handlers that
+use them, so ``keys list`` starts without them (see :mod:`ocr_service.cli`).
+"""
 
 from __future__ import annotations
 
@@ -9,28 +14,25 @@ from datetime import timedelta
 from typing import Any
 
 from ocr_service.auth import Role, create_key, list_keys, revoke_key
-from ocr_service.broker import make_redis
+from ocr_service.cli import add_command
 from ocr_service.config import get_settings
-from ocr_service.db.migrate import upgrade
 from ocr_service.db.session import (
     SessionFactory,
     make_engine,
     make_session_factory,
     session_scope,
 )
-from ocr_service.queue.enqueue import RqPageQueue
-from ocr_service.queue.reconcile import reconcile
 
 
 def register(sub: Any) -> None:
-    serve = sub.add_parser("serve", help="run the HTTP API (runs migrations first)")
+    serve = add_command(sub, "serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     serve.add_argument("--no-migrate", action="store_true", help="skip migrations")
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run a queue worker (loads the OCR engines once)")
+    worker = add_command(sub, "worker")
     worker.add_argument("--burst", action="store_true", help="quit when the queues are empty")
     worker.add_argument("--queue", action="append", default=[], help="queue name (repeatable)")
     worker.add_argument(
@@ -40,11 +42,11 @@ def register(sub: Any) -> None:
     )
     worker.set_defaults(func=cmd_worker)
 
-    migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
+    migrate = add_command(sub, "migrate")
     migrate.add_argument("--revision", default="head")
     migrate.set_defaults(func=cmd_migrate)
 
-    keys = sub.add_parser("keys", help="manage API keys")
+    keys = add_command(sub, "keys")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     create = keys_sub.add_parser("create", help="create a key and print it (shown only once)")
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -56,7 +58,7 @@ def register(sub: Any) -> None:
     revoke.add_argument("key_id")
     revoke.set_defaults(func=cmd_keys_revoke)
 
-    recon = sub.add_parser("reconcile", help="enqueue pages stuck in queued/processing")
+    recon = add_command(sub, "reconcile")
     recon.add_argument(
         "--older-than",
         type=int,
@@ -71,8 +73,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Migrate, then replace this process by uvicorn.
 
     ``exec`` gives the API a fresh interpreter: whatever other command modules imported
-    to build the parser (the pipeline, OpenCV) does not stay loaded in the API process.
+    to build the parser does not stay loaded in the API process.
     """
+    from ocr_service.db.migrate import upgrade
+
     settings = get_settings()
     settings.check_secrets()
     if not args.no_migrate:
@@ -102,6 +106,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    from ocr_service.db.migrate import upgrade
+
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url, args.revision)
@@ -140,6 +146,10 @@ def cmd_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
+    from ocr_service.broker import make_redis
+    from ocr_service.queue.enqueue import RqPageQueue
+    from ocr_service.queue.reconcile import reconcile
+
     settings = get_settings()
     redis = make_redis(settings)
     try:

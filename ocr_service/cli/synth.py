@@ -9,14 +9,13 @@ from typing import Any
 
 from PIL import Image
 
+from ocr_service.cli import add_command
 from ocr_service.errors import InputError
 from ocr_service.templates.loader import TemplateRegistry
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
-        "synth", help="write generated filled forms (PNG + truth JSON) for trying the service out"
-    )
+    p = add_command(sub, "synth")
     p.add_argument("template", help="template id, e.g. jp_tennyu")
     p.add_argument("-o", "--out", type=Path, required=True, help="output folder")
     p.add_argument("-n", "--count", type=int, default=1)

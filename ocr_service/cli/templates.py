@@ -1,4 +1,8 @@
-"""``ocr-service templates ...``: list, check, show, preview and author templates."""
+"""``ocr-service templates ...``: list, check, show, preview and author templates.
+
+``preview`` and ``new`` import OpenCV when they run, so ``list``, ``check`` and ``show``
+start without it (see :mod:`ocr_service.cli`).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import cv2
-import numpy as np
-
+from ocr_service.cli import add_command
 from ocr_service.errors import OcrServiceError, TemplateInvalid
-from ocr_service.imaging.debug import draw_zones
-from ocr_service.templates.author import new_template
 from ocr_service.templates.loader import TemplateRegistry, load_template
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("templates", help="list, check, show, preview and author form templates")
+    p = add_command(sub, "templates")
     p.add_argument(
         "--dir", type=Path, default=None, help="templates folder (default: templates_forms)"
     )
@@ -108,6 +108,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    import cv2
+    import numpy as np
+
+    from ocr_service.imaging.debug import draw_zones
+
     loaded = _registry(args).get(args.id)
     t = loaded.template
     if not 1 <= args.page <= len(t.pages):
@@ -121,6 +126,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from ocr_service.templates.author import new_template
+
     reg = _registry(args)
     pages = [int(p) for p in args.pages.split(",")] if args.pages else None
     folder, count = new_template(

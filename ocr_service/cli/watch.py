@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from ocr_service.cli import add_command
 from ocr_service.errors import (
     AuthError,
     Conflict,
@@ -54,9 +55,9 @@ HINTS: tuple[tuple[type[OcrServiceError], str], ...] = (
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "watch",
-        help="send the files scanners drop into a folder, then file them in done/ or failed/",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -24,8 +24,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from rq import get_current_job
-
 LogFormat = Literal["text", "json"]
 
 #: Record attributes copied into the JSON object when present.
@@ -60,6 +58,10 @@ def log_context(**ids: str | int | None) -> Iterator[None]:
 
 
 def _current_job_id() -> str | None:
+    if "rq" not in sys.modules:  # no rq loaded, no job running: the CLI starts without it
+        return None
+    from rq import get_current_job
+
     job = get_current_job()
     return job.id if job is not None else None
 

@@ -14,15 +14,16 @@ from ocr_service.errors import InvalidValue
 from ocr_service.ocr import tesseract
 from ocr_service.ocr.base import GrayImage, OcrEngine, OcrResult, OcrSettings, ReadingKind
 from ocr_service.ocr.digits import DigitEngine
+from ocr_service.ocr.names import DEFAULT_ENGINE, ENGINE_NAMES, HYBRID
 from ocr_service.ocr.ppocr import PpOcrLineEngine
 
-DEFAULT_ENGINE = "hybrid"
+__all__ = ["DEFAULT_ENGINE", "ENGINE_NAMES", "HybridEngine", "create_engine"]
 
 
 class HybridEngine:
     """PP-OCR for LINE readings, the digit CNN for DIGIT readings, Tesseract for the rest."""
 
-    name = "hybrid"
+    name = HYBRID
     kinds = frozenset({ReadingKind.GENERAL, ReadingKind.LINE, ReadingKind.DIGIT})
 
     def __init__(
@@ -41,9 +42,6 @@ class HybridEngine:
         if settings.kind is ReadingKind.DIGIT:
             return self.digits.read(image, settings)
         return self.tesseract.read(image, settings)
-
-
-ENGINE_NAMES = (HybridEngine.name, *tesseract.ENGINES)
 
 
 def create_engine(name: str = DEFAULT_ENGINE) -> OcrEngine:
