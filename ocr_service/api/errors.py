@@ -7,13 +7,18 @@ framework's own refusals (an unknown path, a method the path does not take, a bo
 that cannot be parsed) become :class:`NotFound`, :class:`MethodNotAllowed` and
 :class:`InputError`; anything else becomes :class:`InternalError` (500), so no answer
 leaves the service in another shape.
+
+The ``message`` is for a person: Japanese unless the request prefers English
+(``Accept-Language: en``), from the one catalogue (:mod:`ocr_service.messages`); the
+``code`` stays the same in both.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -27,6 +32,7 @@ from ocr_service.errors import (
     OcrServiceError,
 )
 from ocr_service.failures import DEPENDENCY_ERRORS, as_service_error
+from ocr_service.messages import Language, error_message, preferred_language
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +115,22 @@ def to_service_error(exc: Exception, request: Request | None = None) -> OcrServi
     return as_service_error(exc)
 
 
+def language_of(request: Request) -> Language:
+    """The language a person who sent ``request`` reads (its ``Accept-Language``)."""
+    return preferred_language(request.headers.get("accept-language"))
+
+
+LanguageDep = Annotated[Language, Depends(language_of)]
+"""The language to answer a person in (``Accept-Language``; Japanese by default)."""
+
+
+def error_body(error: OcrServiceError, language: Language) -> dict[str, object]:
+    """``{"error": {code, message, details}}`` with the message in ``language``."""
+    body = error.to_dict()
+    body["message"] = error_message(error.code, error.message, language, error.details)
+    return {"error": body}
+
+
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
     error = to_service_error(exc, request)
     if isinstance(error, InternalError):
@@ -128,7 +150,9 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"}
     if isinstance(error, MethodNotAllowed) and isinstance(exc, HTTPException) and exc.headers:
         headers = {"Allow": exc.headers.get("Allow", "")}
-    return JSONResponse({"error": error.to_dict()}, status_code=error.http_status, headers=headers)
+    body = error_body(error, language_of(request))
+    headers = (headers or {}) | {"Content-Language": language_of(request)}
+    return JSONResponse(body, status_code=error.http_status, headers=headers)
 
 
 def install(app: FastAPI) -> None:

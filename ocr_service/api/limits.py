@@ -13,7 +13,18 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ocr_service.api.errors import error_body
 from ocr_service.errors import BodyTooLarge, FileTooLarge, OcrServiceError, ServiceUnavailable
+from ocr_service.messages import Language, preferred_language
+
+
+def scope_language(scope: Scope) -> Language:
+    """The language of a request's ``Accept-Language``, read from the ASGI scope."""
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            return preferred_language(value.decode("latin-1"))
+    return preferred_language(None)
+
 
 MULTIPART_OVERHEAD = 64 * 1024
 JSON_BODY_LIMIT = 1024 * 1024
@@ -49,7 +60,7 @@ class BodySizeLimit:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await self._refuse(send)
+                await self._refuse(send, scope_language(scope))
                 return
         received = 0
         exceeded = False
@@ -82,7 +93,7 @@ class BodySizeLimit:
             if not exceeded or started:
                 raise
         if exceeded and not started:
-            await self._refuse(send)
+            await self._refuse(send, scope_language(scope))
 
     def _error(self) -> OcrServiceError:
         if not self.uploads:
@@ -95,8 +106,8 @@ class BodySizeLimit:
             limit=self.max_bytes,
         )
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"error": self._error().to_dict()}).encode()
+    async def _refuse(self, send: Send, language: Language) -> None:
+        body = json.dumps(error_body(self._error(), language)).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -170,18 +181,18 @@ class UploadAdmission:
         try:
             await asyncio.wait_for(self._gate.acquire(), timeout=self.wait_seconds)
         except TimeoutError:
-            await self._busy(send)
+            await self._busy(send, scope_language(scope))
             return
         try:
             await self.app(scope, receive, send)
         finally:
             self._gate.release()
 
-    async def _busy(self, send: Send) -> None:
+    async def _busy(self, send: Send, language: Language) -> None:
         error = ServiceUnavailable(
             f"too many uploads at once; nothing was stored; send it again in {BUSY_RETRY} s"
         )
-        body = json.dumps({"error": error.to_dict()}).encode()
+        body = json.dumps(error_body(error, language)).encode()
         await send(
             {
                 "type": "http.response.start",

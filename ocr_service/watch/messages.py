@@ -1,31 +1,21 @@
 """What the watcher tells people, in Japanese: the reason notes in ``failed/``, the
 receipts in ``done/``, and the one console line per file.
 
-A clerk reads the notes; the stable error code stays beside the Japanese text for the
-operator and for programs. No note or line holds a value read from a form: the watcher
-never sees one.
+The reasons come from the one catalogue of people's messages (:mod:`ocr_service.messages`),
+with a few worded for the folder. A clerk reads the notes; the stable error code stays
+beside the Japanese text for the operator and for programs. No note or line holds a value
+read from a form: the watcher never sees one.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from ocr_service.messages import text_for
 from ocr_service.watch.client import Accepted, Refused, RetryLater
 
-#: What went wrong and what to do, per error code the upload API answers with.
-REASONS: dict[str, str] = {
-    "corrupt_file": (
-        "ファイルが壊れているか、最後まで保存されていません。スキャンし直してください。"
-    ),
-    "unsupported_file_type": (
-        "PDF・TIFF・PNG・JPEG 以外のファイルです。スキャナーの保存形式を PDF にしてください。"
-    ),
-    "encrypted_file": "パスワードで保護された PDF です。保護を外してから入れ直してください。",
-    "file_too_large": "ファイルが大きすぎます。枚数を分けてスキャンしてください。",
-    "too_many_pages": "ページ数が多すぎます。枚数を分けてスキャンしてください。",
-    "image_too_large": "画像が大きすぎます。解像度を下げて（300 dpi 程度）スキャンしてください。",
-    "image_too_small": "画像が小さすぎて読み取れません。200 dpi 以上でスキャンしてください。",
-    "body_too_large": "ファイルが大きすぎます。枚数を分けてスキャンしてください。",
+#: Where the folder needs other words than the catalogue's (what to do with the file).
+IN_THE_FOLDER: dict[str, str] = {
     "invalid_value": "送信内容が受け付けられませんでした。システム担当者に連絡してください。",
     "invalid_input": "送信内容が受け付けられませんでした。システム担当者に連絡してください。",
     "conflict": (
@@ -36,11 +26,12 @@ REASONS: dict[str, str] = {
         "（ファイルはこのフォルダに残っています）。"
     ),
 }
-FALLBACK = "受け付けられませんでした。システム担当者に連絡してください。"
 
 
 def reason_text(code: str) -> str:
-    return REASONS.get(code, FALLBACK)
+    """What went wrong and what to do, in Japanese, for an error code of the upload API
+    (the texts are the one catalogue's, :mod:`ocr_service.messages`)."""
+    return IN_THE_FOLDER.get(code) or text_for(code, "ja")
 
 
 def now_local() -> str:
