@@ -518,10 +518,12 @@ def test_a_reviewer_may_type_what_a_recognizer_is_doubted_for() -> None:
     assert check_correction(dollars, "50") == "50"  # a $ read 5 is the recognizer's doubt
     code = spec(type="boxed", boxes=[[0, 0, 10, 10]], charset="alnum")
     assert check_correction(code, "FNLMYTBX0") == "FNLMYTBX0"
-    with pytest.raises(InvalidValue, match=r"write 6250 or 6\.25"):
+    with pytest.raises(InvalidValue, match=r"6250 か 6\.25") as separator:
         check_correction(spec(type="number"), "6,250")
-    with pytest.raises(InvalidValue, match="GB postal code such as SW1A 1AA"):
+    assert "write 6250 or 6.25" in separator.value.details["message_en"]
+    with pytest.raises(InvalidValue, match="SW1A 1AA のようなGBの郵便番号") as postcode:
         check_correction(field_of_template("en-GB", type="postal_code"), "12345")
+    assert "GB postal code such as SW1A 1AA" in postcode.value.details["message_en"]
     assert check_correction(spec(type="time"), "2:30 PM") == "14:30"
 
 
