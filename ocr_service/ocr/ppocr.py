@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -56,8 +57,11 @@ from ocr_service.ocr.base import (
     ReadingKind,
     is_blank,
 )
-from ocr_service.ocr.onnx_head import head_model, split_head
+from ocr_service.ocr.head_cache import Cache
+from ocr_service.ocr.onnx_head import SplitModel, head_model, split_head
 from ocr_service.reading import rules
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE = "PP-OCRv6_rec_small.onnx"
 MODEL_PACKAGE = "rapidocr"
@@ -124,6 +128,8 @@ class LoadedModel:
     head: tuple[FloatArray, FloatArray] | None
     """The split-off classification head's weight and bias (see onnx_head): the session
     then returns features, not probabilities."""
+    cache: Cache | None = None
+    """Where the split model and its heads are kept between starts (see head_cache)."""
 
 
 class PpOcrLineEngine:
@@ -132,9 +138,14 @@ class PpOcrLineEngine:
     name = "ppocr"
     kinds = frozenset({ReadingKind.LINE})
 
-    def __init__(self, model: Path | None = None, threads: int = 1) -> None:
+    def __init__(
+        self, model: Path | None = None, threads: int = 1, cache_dir: Path | None = None
+    ) -> None:
+        """Nothing is loaded until the first reading. ``cache_dir``: where the split
+        model is kept (default :func:`~ocr_service.ocr.head_cache.default_cache_dir`)."""
         self._model = model
         self._threads = threads
+        self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._priors: dict[str, Prior] = {}
 
@@ -148,11 +159,32 @@ class PpOcrLineEngine:
                 path=str(path),
             )
         try:
-            split = split_head(path)
-            session = self._new_session(split.body if split else str(path), self._threads)
+            cache: Cache | None = Cache.of(path, self._cache_dir)
+        except OSError as exc:
+            log.warning("cannot hash the PP-OCR model %s (%s); no cache", path, exc)
+            cache = None
+        try:
+            split, session = self._cached_split(cache)
+            if session is None:
+                split = split_head(path)
+                session = self._new_session(split.body if split else str(path), self._threads)
+                if split is not None and cache is not None:
+                    cache.save_split(split)
         except Exception as exc:  # onnxruntime and onnx raise their own types
             raise OcrEngineError(f"cannot load the PP-OCR model {path.name}: {exc}") from exc
-        return LoadedModel(session, (split.weight, split.bias) if split else None)
+        return LoadedModel(session, (split.weight, split.bias) if split else None, cache)
+
+    def _cached_split(self, cache: Cache | None) -> tuple[SplitModel | None, Any]:
+        """The split model and its session from the cache, or (None, None)."""
+        split = cache.load_split() if cache is not None else None
+        if cache is None or split is None:
+            return None, None
+        try:
+            return split, self._new_session(split.body, self._threads)
+        except Exception as exc:  # onnxruntime raises its own types
+            log.warning("PP-OCR cache %s does not load (%s); building it again", cache.folder, exc)
+            cache.drop()
+            return None, None
 
     @property
     def _session(self) -> Any:
@@ -225,8 +257,19 @@ class PpOcrLineEngine:
         """The classification head over the kept classes, or None (full model)."""
         if self._head is None:
             return None
+        cache = self._loaded.cache
+        cached = cache.load_head(keep) if cache is not None else None
+        if cache is not None and cached is not None:
+            try:
+                return self._new_session(cached, threads=1)
+            except Exception as exc:  # onnxruntime raises its own types
+                log.warning("PP-OCR cached head does not load (%s); building it again", exc)
+                cache.drop(cache.head_for(keep))
         weight, bias = self._head
-        return self._new_session(head_model(weight[:, keep], bias[keep]), threads=1)
+        model = head_model(weight[:, keep], bias[keep])
+        if cache is not None:
+            cache.save_head(keep, model)
+        return self._new_session(model, threads=1)
 
     def read(self, image: GrayImage, settings: OcrSettings) -> OcrResult:
         """One line; a block (``psm`` 6) is cut into its lines, read one by one and
