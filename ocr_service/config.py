@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     lease_minutes: int = Field(default=5, gt=0)
     engine_name: str = "hybrid"
     """``hybrid`` (PP-OCR for lines + Tesseract; default), ``tesserocr`` or ``pytesseract``."""
+    worker_nice: int = Field(default=10, ge=0, le=19)
+    """Niceness a worker raises itself to at start (``os.nice``), so the API on the same
+    machine keeps the CPU when both want it; 0 leaves the worker's priority alone."""
 
     log_format: Literal["text", "json"] = "text"
     """``json``: one JSON object per log line (ts, level, logger, msg, ids)."""

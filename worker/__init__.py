@@ -13,12 +13,18 @@ queues in order before every job), so a delivery holds it for one attempt at mos
 (``OCR_WEBHOOK_TIMEOUT_SECONDS``). ``--webhooks-only`` runs a delivery worker that loads
 no OCR engine and takes the webhook queue alone; page workers then run with ``--queue``
 naming the page queue.
+
+So that an API on the same machine stays quick while workers read, a worker lowers its
+CPU priority at start (``OCR_WORKER_NICE``, default 10) and runs each of its thread pools
+(OpenCV, onnxruntime, Tesseract's OpenMP) with one thread; see
+:data:`ocr_service.worker_context.THREAD_LIMITS`.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import signal
 import threading
@@ -26,6 +32,7 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+import cv2
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
@@ -104,6 +111,7 @@ def run(
     The queues are tried in order: by default the page queue, then the webhook queue.
     ``webhooks_only``: the webhook queue alone, and no OCR engine is loaded."""
     settings.check_secrets()
+    yield_cpu(settings)
     connection = make_redis(settings)
     if webhooks_only:
         ctx: worker_context.JobContext | jobs.WorkerContext = worker_context.configure(settings)
@@ -143,6 +151,15 @@ def run(
             loop.stop()
         jobs.reset()
         connection.close()
+
+
+def yield_cpu(settings: Settings) -> None:
+    """Lower this process's priority and run OpenCV single-threaded (the environment's
+    caps were set before the engines loaded), and log what it runs with."""
+    nice = worker_context.lower_priority(settings.worker_nice)
+    cv2.setNumThreads(1)
+    limits = " ".join(f"{n}={os.environ.get(n, '-')}" for n in worker_context.THREAD_LIMITS)
+    log.info("worker runs at nice %d, opencv threads %d, %s", nice, cv2.getNumThreads(), limits)
 
 
 def check_dependencies(settings: Settings) -> None:

@@ -99,6 +99,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from ocr_service.worker_context import limit_threads
+
+    limit_threads()  # before the engines load: Tesseract reads OMP_THREAD_LIMIT then
     from worker import run  # loads the pipeline; the other commands must not
 
     run(get_settings(), burst=args.burst, queues=args.queue, webhooks_only=args.webhooks_only)
