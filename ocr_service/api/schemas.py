@@ -34,16 +34,30 @@ class ErrorBody(BaseModel):
 class PagePublic(BaseModel):
     index: int = Field(description="0-based page index in the uploaded file")
     sheet: int = Field(description="1-based sheet number (index + 1), the one people see")
-    status: str = Field(examples=["done"])
+    status: str = Field(
+        examples=["done"],
+        description="queued, processing, done, failed (refused: see error) or not_a_form "
+        "(refused, then marked by a clerk as not a form)",
+    )
     document_id: str | None
     attempts: int
-    error: ErrorPublic | None = None
+    template: str | None = Field(
+        default=None, description="the template a clerk chose to read this sheet again with"
+    )
+    error: ErrorPublic | None = Field(
+        default=None,
+        description="why the sheet was refused: a stable code (blank_page, template_mismatch, "
+        "no_template_matched, unreadable_page, ...), a message a clerk can act on in the "
+        "request's language (Accept-Language; Japanese by default), and details.detail, the "
+        "technical reason",
+    )
 
 
 class PageCountsPublic(BaseModel):
     total: int
     done: int = Field(description="pages read (their documents need review or are verified)")
     failed: int = Field(description="pages that could not be read (see each page's error)")
+    not_a_form: int = Field(default=0, description="refused pages a clerk marked as not a form")
     pending: int = Field(description="pages still queued or being read")
 
 
@@ -123,6 +137,15 @@ class UploadPublic(UploadSummary):
     )
     document_ids: list[str]
     pages: list[PagePublic]
+
+
+class SheetReread(BaseModel):
+    """Read a refused sheet again."""
+
+    model_config = ConfigDict(extra="forbid")
+    template: str | None = Field(
+        default=None, description="template id to read the sheet with; omit to classify"
+    )
 
 
 class TemplateRef(BaseModel):

@@ -96,6 +96,12 @@ class PageStatus(StrEnum):
     PROCESSING = "processing"
     DONE = "done"
     FAILED = "failed"
+    NOT_A_FORM = "not_a_form"
+    """Refused, then marked by a clerk as not a form (a cover sheet, a separator): finished,
+    and not counted as a failure of its upload."""
+
+
+FINISHED_PAGE = (PageStatus.DONE, PageStatus.FAILED, PageStatus.NOT_A_FORM)
 
 
 class DocumentStatus(StrEnum):
@@ -166,6 +172,9 @@ class Page(Base):
     """0-based page index in the source file."""
     status: Mapped[str] = mapped_column(String(16), default=PageStatus.QUEUED)
     document_id: Mapped[str | None] = mapped_column(String(36))
+    template: Mapped[str | None] = mapped_column(String(100))
+    """The template a clerk chose to read this page again with (migration 0006); ``None``:
+    the upload's template, or classify."""
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

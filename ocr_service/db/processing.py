@@ -9,6 +9,12 @@ moving ``updated_at``) while it reads. Only one worker holds a page at a time: a
 already ``processing`` is not claimed again until ``reconcile`` puts it back to ``queued``
 (once its claim has gone unrenewed), and a worker whose claim was taken over (its attempt
 is no longer the page's) has its result, failure or retry discarded.
+
+A clerk may put a refused page back to ``queued`` to be read again with another template
+(:func:`reopen_page`), or mark it as not a form (:func:`dismiss_page`). Both change only a
+finished, refused page under the same row lock, so they never touch a page a worker holds,
+and the next claim's attempt number is new, so a late worker of an earlier attempt still has
+its result discarded.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ocr_service.db.models import (
+    FINISHED_PAGE,
     AuditEntry,
     DocumentRow,
     DocumentStatus,
@@ -31,12 +38,14 @@ from ocr_service.db.models import (
     UploadStatus,
     utcnow,
 )
-from ocr_service.errors import InvariantBroken
+from ocr_service.errors import Conflict, InvariantBroken
 from ocr_service.results import Document
 
 log = logging.getLogger(__name__)
 
-TERMINAL = (PageStatus.DONE, PageStatus.FAILED)
+TERMINAL = FINISHED_PAGE
+REFUSED = (PageStatus.FAILED, PageStatus.NOT_A_FORM)
+"""Pages a clerk may read again with another template."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,7 @@ def start_page(*, session: Session, upload_id: str, index: int) -> PageWork | No
         index=index,
         document_id=document.id,
         sha256=upload.sha256,
-        template=upload.template,
+        template=page.template or upload.template,
         attempt=page.attempts,
     )
     session.commit()
@@ -179,9 +188,11 @@ def fail_page(
     code: str,
     message: str,
     attempt: int | None = None,
+    image_sha256: str | None = None,
 ) -> bool:
     """Mark a page and its document failed; the upload's other pages carry on. With
-    ``attempt``, only while that attempt still holds the page. Whether it was marked."""
+    ``attempt``, only while that attempt still holds the page. ``image_sha256`` is the
+    page as scanned (a PNG in storage) for the clerk to see. Whether it was marked."""
     page = _locked_page(session, upload_id, index)
     if page is None or (attempt is not None and not _holds_claim(page, attempt)):
         session.rollback()
@@ -196,6 +207,8 @@ def fail_page(
         row.status = DocumentStatus.FAILED
         row.error_code = code
         row.error_message = message
+        if image_sha256 is not None:
+            row.image_sha256 = image_sha256
         row.version += 1
         row.updated_at = now
         session.add(AuditEntry(document_id=row.id, action="fail", new={"code": code}))
@@ -243,19 +256,96 @@ def _update_progress(session: Session, upload_id: str, now: datetime) -> None:
     counts: dict[str, int] = dict(rows.all())
     done = counts.get(PageStatus.DONE, 0)
     failed = counts.get(PageStatus.FAILED, 0)
-    upload.pages_done = done + failed
+    upload.pages_done = done + failed + counts.get(PageStatus.NOT_A_FORM, 0)
     if upload.pages_done >= upload.pages_total:
-        if done == 0:
+        if done == 0 and failed:
             upload.status = UploadStatus.FAILED
             upload.error_code = "all_pages_failed"
             upload.error_message = "no page of the file could be read; see the page errors"
-        elif failed:
-            upload.status = UploadStatus.DONE_WITH_FAILURES
-        else:
-            upload.status = UploadStatus.DONE
-    elif upload.status == UploadStatus.QUEUED:
+            upload.updated_at = now
+            return
+        # every page read, or the refused ones marked as not a form: nothing left to do
+        upload.status = UploadStatus.DONE_WITH_FAILURES if failed else UploadStatus.DONE
+    else:  # queued pages, also after a finished upload's page was sent to be read again
         upload.status = UploadStatus.PROCESSING
+    upload.error_code = None
+    upload.error_message = None
     upload.updated_at = now
+
+
+def _refused_page(session: Session, upload_id: str, index: int) -> Page:
+    """The page, locked; :class:`Conflict` unless it is finished and refused."""
+    page = _locked_page(session, upload_id, index)
+    if page is None or page.document_id is None:
+        session.rollback()
+        raise InvariantBroken("an upload's page row is missing", upload=upload_id, page=index)
+    if page.status not in REFUSED:
+        status = page.status
+        session.rollback()
+        raise Conflict(
+            f"sheet {index + 1} is {status}; only a refused sheet can be read again or "
+            "marked as not a form",
+            sheet=index + 1,
+            status=status,
+        )
+    return page
+
+
+def reopen_page(
+    *, session: Session, upload_id: str, index: int, template: str | None, actor: str
+) -> str | None:
+    """Put a refused page back to ``queued``, to be read with ``template`` (``None``:
+    classify) once its job is enqueued. Return the image the refusal kept (the caller
+    deletes it once nothing else refers to it). :class:`Conflict` unless refused."""
+    page = _refused_page(session, upload_id, index)
+    row = session.get(DocumentRow, page.document_id)
+    if row is None:
+        raise InvariantBroken("a page's document row is missing", upload=upload_id, page=index)
+    now = utcnow()
+    before = {"status": page.status, "code": page.error_code}
+    page.status = PageStatus.QUEUED
+    page.template = template
+    page.error_code = None
+    page.error_message = None
+    page.updated_at = now
+    kept = row.image_sha256
+    row.status = DocumentStatus.QUEUED
+    row.error_code = None
+    row.error_message = None
+    row.image_sha256 = None
+    row.version += 1
+    row.updated_at = now
+    session.add(
+        AuditEntry(
+            document_id=row.id, actor=actor, action="reread", old=before, new={"template": template}
+        )
+    )
+    _update_progress(session, upload_id, now)
+    session.commit()
+    return kept
+
+
+def dismiss_page(*, session: Session, upload_id: str, index: int, actor: str) -> bool:
+    """Mark a refused page as not a form (its refusal stays on it); ``False`` if it was
+    already. :class:`Conflict` unless refused."""
+    page = _refused_page(session, upload_id, index)
+    if page.status == PageStatus.NOT_A_FORM:
+        session.rollback()
+        return False
+    now = utcnow()
+    page.status = PageStatus.NOT_A_FORM
+    page.updated_at = now
+    session.add(
+        AuditEntry(
+            document_id=page.document_id,
+            actor=actor,
+            action="not_a_form",
+            old={"code": page.error_code},
+        )
+    )
+    _update_progress(session, upload_id, now)
+    session.commit()
+    return True
 
 
 def stale_pages(*, session: Session, cutoff: datetime) -> list[tuple[str, int]]:

@@ -230,16 +230,18 @@ def upload_pages(*, session: Session, upload_id: str) -> list[Page]:
 
 @dataclass(frozen=True)
 class PageCounts:
-    """An upload's pages by outcome: ``done`` read, ``failed`` refused, ``pending`` not
-    finished yet (queued or being read)."""
+    """An upload's pages by outcome: ``done`` read, ``failed`` refused, ``not_a_form``
+    refused and marked by a clerk as not a form, ``pending`` not finished yet (queued or
+    being read)."""
 
     total: int
     done: int
     failed: int
+    not_a_form: int = 0
 
     @property
     def pending(self) -> int:
-        return self.total - self.done - self.failed
+        return self.total - self.done - self.failed - self.not_a_form
 
 
 def page_counts(*, session: Session, uploads: list[Upload]) -> dict[str, PageCounts]:
@@ -259,6 +261,7 @@ def page_counts(*, session: Session, uploads: list[Upload]) -> dict[str, PageCou
             total=u.pages_total,
             done=found[u.id].get(PageStatus.DONE, 0),
             failed=found[u.id].get(PageStatus.FAILED, 0),
+            not_a_form=found[u.id].get(PageStatus.NOT_A_FORM, 0),
         )
         for u in uploads
     }

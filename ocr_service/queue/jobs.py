@@ -24,9 +24,9 @@ from ocr_service import worker_context
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.processing import PageWork, fail_page, finish_page, retry_page_later, start_page
 from ocr_service.db.session import SessionFactory, session_scope
-from ocr_service.errors import InternalError, MissingDependency
+from ocr_service.errors import InternalError, MissingDependency, OcrServiceError, PageError
 from ocr_service.failures import as_service_error
-from ocr_service.imaging.ingest import Limits
+from ocr_service.imaging.ingest import Limits, load_page
 from ocr_service.pipeline import Reader
 from ocr_service.queue import hooks
 from ocr_service.queue.heartbeat import ClaimHeartbeat
@@ -108,6 +108,33 @@ def encode_png(image: npt.NDArray[np.uint8]) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(image).save(buf, format="PNG", compress_level=3)
     return buf.getvalue()
+
+
+THUMBNAIL_SIDE = 1000
+"""The longer side, in pixels, of the image kept of a refused page (for the clerk to see)."""
+
+
+def refused_page_image(ctx: WorkerContext, work: PageWork) -> str | None:
+    """Keep page ``work.index`` as scanned, scaled down to a PNG in storage, so the clerk
+    can see the page that was refused; its sha256, or ``None`` if it cannot be made (the
+    refusal is recorded either way)."""
+    try:
+        path = ctx.storage.path_for(work.sha256)
+        bgr = load_page(path, work.index, Limits.from_settings(ctx.settings))
+        image = Image.fromarray(np.ascontiguousarray(bgr[:, :, ::-1])).convert("L")
+        image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        buf = io.BytesIO()
+        image.save(buf, format="PNG", optimize=True)
+        return ctx.storage.put_bytes(buf.getvalue())
+    except (OcrServiceError, OSError, ValueError) as exc:
+        log.warning(
+            "no image kept of refused upload=%s page=%s document=%s (%s)",
+            work.upload_id,
+            work.index,
+            work.document_id,
+            type(exc).__name__,
+        )
+        return None
 
 
 def process_page(upload_id: str, index: int) -> str:
@@ -222,6 +249,8 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
         log.warning(
             "failed %s (%s) upload=%s page=%s document=%s", error.code, type(exc).__name__, *ids
         )
+    # a page read but refused (blank, another form, unreadable) is kept for the clerk to see
+    image = refused_page_image(ctx, work) if isinstance(error, PageError) else None
     with session_scope(ctx.sessions) as session:
         marked = fail_page(
             session=session,
@@ -230,6 +259,7 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
             code=error.code,
             message=error.message,
             attempt=work.attempt,
+            image_sha256=image,
         )
     if marked:
         hooks.page_failed(ctx.settings, ctx.sessions, work=work, code=error.code)

@@ -53,10 +53,11 @@ def test_upload_is_accepted_and_idempotent(
             "status": "queued",
             "document_id": doc,
             "attempts": 0,
+            "template": None,
             "error": None,
         }
     ]
-    assert got["page_counts"] == {"total": 1, "done": 0, "failed": 0, "pending": 1}
+    assert got["page_counts"] == {"total": 1, "done": 0, "failed": 0, "not_a_form": 0, "pending": 1}
     document = client.get(f"/v1/documents/{doc}", headers=reader).json()
     assert (document["status"], document["template"], document["data"]) == ("queued", None, {})
 

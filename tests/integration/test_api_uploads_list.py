@@ -112,7 +112,7 @@ def test_an_upload_with_a_failed_page_is_done_with_failures_with_counts(
 
     got = client.get(f"/v1/uploads/{mixed}", headers={"X-API-Key": clerk}).json()
     assert got["status"] == "done_with_failures"
-    assert got["page_counts"] == {"total": 4, "done": 3, "failed": 1, "pending": 0}
+    assert got["page_counts"] == {"total": 4, "done": 3, "failed": 1, "not_a_form": 0, "pending": 0}
     assert got["pages_done"] == 4  # finished, read or failed (as before)
     assert [(p["sheet"], p["status"]) for p in got["pages"]] == [
         (1, "done"),

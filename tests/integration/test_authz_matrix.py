@@ -44,9 +44,14 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/metrics"): PUBLIC,  # by design: keep it off the public network (docs)
     ("GET", "/review"): PUBLIC,  # the page holds no data; its API calls carry the key
     ("GET", "/review/static/{name}"): PUBLIC,
+    ("GET", "/upload"): PUBLIC,  # the page holds no data; its API calls carry the key
+    ("GET", "/upload/static/{name}"): PUBLIC,
     ("POST", "/v1/uploads"): UPLOADERS,
     ("GET", "/v1/uploads"): EVERY_ROLE,  # clerks see their own only
     ("GET", "/v1/uploads/{upload_id}"): EVERY_ROLE,
+    ("GET", "/v1/uploads/{upload_id}/sheets/{sheet}/image"): UPLOADERS,  # clerks: their own
+    ("POST", "/v1/uploads/{upload_id}/sheets/{sheet}/reread"): UPLOADERS,
+    ("POST", "/v1/uploads/{upload_id}/sheets/{sheet}/not-a-form"): UPLOADERS,
     ("GET", "/v1/documents"): READERS,
     ("GET", "/v1/documents/{document_id}"): EVERY_ROLE,
     ("GET", "/v1/documents/{document_id}/history"): EVERY_ROLE,
@@ -79,6 +84,7 @@ PATH_VALUES = {
     "template_id": "jp_tennyu",
     "field": "filing_date",
     "page": "1",
+    "sheet": "1",
     "name": "review.js",
 }
 
@@ -124,7 +130,7 @@ def request_for(method: str, path: str, files: Any) -> dict[str, Any]:
         kwargs["json"] = {"version": 1, "reason": "同意欄が空欄"}
     elif path.endswith("/reopen"):
         kwargs["json"] = {"version": 1, "fields": ["filing_date"], "reason": "訂正"}
-    elif path.endswith("/claim"):
+    elif path.endswith(("/claim", "/reread", "/not-a-form")):
         kwargs["json"] = {}
     return kwargs
 

@@ -51,11 +51,17 @@ def test_a_failed_page_never_takes_the_others_down(
     key = {"X-API-Key": api_keys["clerk"]}
     state = client.get(f"/v1/uploads/{body['id']}", headers=key).json()
     assert (state["status"], state["pages_done"]) == ("done_with_failures", 3)
-    assert state["page_counts"] == {"total": 3, "done": 2, "failed": 1, "pending": 0}
+    assert state["page_counts"] == {
+        "total": 3,
+        "done": 2,
+        "failed": 1,
+        "not_a_form": 0,
+        "pending": 0,
+    }
     assert state["pages"][1]["error"] == {
         "code": "blank_page",
-        "message": "the page holds almost no ink",
-        "details": None,
+        "message": "白紙です。",  # for the clerk; the worker's own words in details
+        "details": {"detail": "the page holds almost no ink"},
     }
     docs = [client.get(f"/v1/documents/{d}", headers=key).json() for d in body["document_ids"]]
     assert [d["status"] for d in docs] == ["verified", "failed", "needs_review"]

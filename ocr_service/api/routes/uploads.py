@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from ocr_service.api.deps import AnyReader, ServicesDep, SessionDep, Uploader
+from ocr_service.api.errors import LanguageDep
 from ocr_service.api.schemas import (
     ErrorBody,
     ErrorPublic,
@@ -21,6 +22,7 @@ from ocr_service.db import documents as documents_service
 from ocr_service.db import uploads as service
 from ocr_service.db.models import Upload, UploadStatus
 from ocr_service.errors import InvalidValue
+from ocr_service.messages import Language, text_for
 
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
 
@@ -30,7 +32,18 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def upload_summary(upload: Upload, counts: service.PageCounts) -> UploadSummary:
+def refusal(code: str | None, message: str | None, language: Language) -> ErrorPublic | None:
+    """A stored refusal as a person reads it: the catalogue's text in ``language``, the
+    stored technical reason in ``details.detail``."""
+    if not code:
+        return None
+    detail = {"detail": message} if message else None
+    return ErrorPublic(code=code, message=text_for(code, language), details=detail)
+
+
+def upload_summary(
+    upload: Upload, counts: service.PageCounts, language: Language = "ja"
+) -> UploadSummary:
     return UploadSummary(
         id=upload.id,
         status=upload.status,
@@ -43,23 +56,23 @@ def upload_summary(upload: Upload, counts: service.PageCounts) -> UploadSummary:
         pages_total=upload.pages_total,
         pages_done=upload.pages_done,
         page_counts=PageCountsPublic(
-            total=counts.total, done=counts.done, failed=counts.failed, pending=counts.pending
+            total=counts.total,
+            done=counts.done,
+            failed=counts.failed,
+            not_a_form=counts.not_a_form,
+            pending=counts.pending,
         ),
-        error=(
-            ErrorPublic(code=upload.error_code, message=upload.error_message or "")
-            if upload.error_code
-            else None
-        ),
+        error=refusal(upload.error_code, upload.error_message, language),
         created_at=upload.created_at,
         updated_at=upload.updated_at,
     )
 
 
-def upload_public(session: SessionDep, upload: Upload) -> UploadPublic:
+def upload_public(session: SessionDep, upload: Upload, language: Language = "ja") -> UploadPublic:
     pages = service.upload_pages(session=session, upload_id=upload.id)
     counts = service.page_counts(session=session, uploads=[upload])[upload.id]
     return UploadPublic(
-        **upload_summary(upload, counts).model_dump(),
+        **upload_summary(upload, counts, language).model_dump(),
         document_ids=[p.document_id for p in pages if p.document_id],
         pages=[
             PagePublic(
@@ -68,11 +81,8 @@ def upload_public(session: SessionDep, upload: Upload) -> UploadPublic:
                 status=p.status,
                 document_id=p.document_id,
                 attempts=p.attempts,
-                error=(
-                    ErrorPublic(code=p.error_code, message=p.error_message or "")
-                    if p.error_code
-                    else None
-                ),
+                template=p.template,
+                error=refusal(p.error_code, p.error_message, language),
             )
             for p in pages
         ],
@@ -95,6 +105,7 @@ def list_uploads(
     services: ServicesDep,
     session: SessionDep,
     principal: AnyReader,
+    language: LanguageDep,
     status: UploadStatus | None = None,
     template: str | None = None,
     external_ref: Annotated[str | None, Query(description="exactly as sent")] = None,
@@ -120,7 +131,7 @@ def list_uploads(
     uploads, last = service.list_uploads(session=session, principal=principal, query=query)
     counts = service.page_counts(session=session, uploads=uploads)
     return UploadList(
-        items=[upload_summary(u, counts[u.id]) for u in uploads],
+        items=[upload_summary(u, counts[u.id], language) for u in uploads],
         next_cursor=documents_service.encode_cursor(last, secret) if last else None,
         has_more=last is not None,
     )
@@ -150,6 +161,7 @@ def create_upload(
     session: SessionDep,
     principal: Uploader,
     response: Response,
+    language: LanguageDep,
     file: Annotated[UploadFile, File(description="the scan")],
     template: Annotated[str | None, Form(description="template id; omit to detect")] = None,
     external_ref: Annotated[str | None, Form(description="your reference, kept as is")] = None,
@@ -170,7 +182,7 @@ def create_upload(
     )
     if not created:
         response.status_code = status.HTTP_200_OK
-    return upload_public(session, upload)
+    return upload_public(session, upload, language)
 
 
 @router.get(
@@ -179,6 +191,8 @@ def create_upload(
     summary="An upload's status, progress, document ids and page errors",
     responses={**ERRORS, 404: {"model": ErrorBody, "description": "no such upload"}},
 )
-def read_upload(session: SessionDep, principal: AnyReader, upload_id: str) -> UploadPublic:
+def read_upload(
+    session: SessionDep, principal: AnyReader, language: LanguageDep, upload_id: str
+) -> UploadPublic:
     upload = service.get_upload(session=session, principal=principal, upload_id=upload_id)
-    return upload_public(session, upload)
+    return upload_public(session, upload, language)
