@@ -19,7 +19,9 @@ from ocr_service.api.routes import (
     metrics,
     review,
     review_page,
+    sheets,
     templates,
+    upload_page,
     uploads,
     webhooks,
 )
@@ -95,11 +97,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (
         health,
         uploads,
+        sheets,
         documents,
         templates,
         exports,
         review,
         review_page,
+        upload_page,
         webhooks,
         metrics,
     ):
