@@ -79,7 +79,9 @@ class UploadClient:
             base_url=self.url,
             headers={
                 "Authorization": f"Bearer {api_key}",
-                "Accept-Language": "ja",
+                # the note's Japanese reason comes from the catalogue by code; its 詳細 line
+                # keeps the service's own (technical) words for the operator
+                "Accept-Language": "en",
                 "User-Agent": f"ocr-service-watch/{__version__}",
             },
             timeout=timeout,
