@@ -42,7 +42,9 @@ class PagePublic(BaseModel):
     document_id: str | None
     attempts: int
     template: str | None = Field(
-        default=None, description="the template a clerk chose to read this sheet again with"
+        default=None,
+        description='the template a clerk chose to read this sheet again with ("*": '
+        "classify); null if never read again",
     )
     error: ErrorPublic | None = Field(
         default=None,

@@ -102,6 +102,9 @@ class PageStatus(StrEnum):
 
 
 FINISHED_PAGE = (PageStatus.DONE, PageStatus.FAILED, PageStatus.NOT_A_FORM)
+CLASSIFY = "*"
+"""``pages.template`` when a clerk asked to read the page again with no template: classify
+it among all templates, whatever the upload's template."""
 
 
 class DocumentStatus(StrEnum):
@@ -173,8 +176,8 @@ class Page(Base):
     status: Mapped[str] = mapped_column(String(16), default=PageStatus.QUEUED)
     document_id: Mapped[str | None] = mapped_column(String(36))
     template: Mapped[str | None] = mapped_column(String(100))
-    """The template a clerk chose to read this page again with (migration 0006); ``None``:
-    the upload's template, or classify."""
+    """The template a clerk chose to read this page again with (migration 0006):
+    :data:`CLASSIFY` to classify it; ``None`` (never re-read): the upload's template."""
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ocr_service.db.models import (
+    CLASSIFY,
     FINISHED_PAGE,
     AuditEntry,
     DocumentRow,
@@ -101,11 +102,16 @@ def start_page(*, session: Session, upload_id: str, index: int) -> PageWork | No
         index=index,
         document_id=document.id,
         sha256=upload.sha256,
-        template=page.template or upload.template,
+        template=upload.template if page.template is None else chosen_template(page.template),
         attempt=page.attempts,
     )
     session.commit()
     return work
+
+
+def chosen_template(stored: str) -> str | None:
+    """The template a re-read page is read with: ``None`` (classify) for :data:`CLASSIFY`."""
+    return None if stored == CLASSIFY else stored
 
 
 def renew_claim(*, session: Session, work: PageWork) -> bool:
@@ -304,7 +310,7 @@ def reopen_page(
     now = utcnow()
     before = {"status": page.status, "code": page.error_code}
     page.status = PageStatus.QUEUED
-    page.template = template
+    page.template = template or CLASSIFY
     page.error_code = None
     page.error_message = None
     page.updated_at = now

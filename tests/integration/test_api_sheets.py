@@ -142,9 +142,12 @@ def test_a_refused_sheet_shows_its_image_and_reason_and_is_read_again_once(
 
 
 def test_a_refused_sheet_marked_not_a_form_finishes_the_upload(
-    client: httpx.Client, api_keys: dict[str, str], refused_upload: tuple[str, ChoosyReader]
+    client: httpx.Client,
+    api_keys: dict[str, str],
+    refused_upload: tuple[str, ChoosyReader],
+    run_worker: Any,
 ) -> None:
-    upload_id, _ = refused_upload
+    upload_id, reader = refused_upload
     clerk = auth(api_keys["clerk"])
     for sheet in (2, 3):
         r = client.post(f"/v1/uploads/{upload_id}/sheets/{sheet}/not-a-form", headers=clerk)
@@ -164,9 +167,16 @@ def test_a_refused_sheet_marked_not_a_form_finishes_the_upload(
     }
     listed = client.get("/v1/uploads?status=done", headers=clerk).json()["items"]
     assert [u["id"] for u in listed] == [upload_id]
-    # changed its mind: a sheet marked not a form can still be read again
-    r = client.post(f"/v1/uploads/{upload_id}/sheets/3/reread", headers=clerk, json={})
-    assert r.status_code == 202 and r.json()["template"] is None
+    # changed its mind: a sheet marked not a form can still be read again, classified
+    # although the upload was sent as jp_tennyu
+    r = client.post(f"/v1/uploads/{upload_id}/sheets/2/reread", headers=clerk, json={})
+    assert r.status_code == 202 and r.json()["template"] == "*"
+    reader.calls.clear()
+    run_worker(reader=reader)
+    assert reader.calls == [(1, None)]
+    state = client.get(f"/v1/uploads/{upload_id}", headers=clerk).json()
+    assert state["pages"][1]["status"] == "done"
+    assert state["page_counts"]["not_a_form"] == 1
 
 
 def test_sheet_requests_are_checked_and_answer_in_the_asked_language(
