@@ -76,7 +76,7 @@ def reread_sheet(
     log.info("sheet sent to be read again upload=%s page=%s", upload_id, page.index)
     queue.enqueue_pages(upload_id, [page.index])
     if kept is not None:
-        _delete_if_unused(session=session, storage=storage, sha256=kept)
+        delete_if_unused(session=session, storage=storage, sha256=kept)
     session.refresh(page)
     return page
 
@@ -93,7 +93,7 @@ def mark_not_a_form(*, session: Session, principal: Principal, upload_id: str, s
     return page
 
 
-def _delete_if_unused(*, session: Session, storage: LocalStorage, sha256: str) -> None:
+def delete_if_unused(*, session: Session, storage: LocalStorage, sha256: str) -> None:
     """Delete the image a refusal kept, unless another document or upload still refers to
     the same bytes (blobs are content-addressed, so two uploads may share one)."""
     documents = select(func.count()).where(DocumentRow.image_sha256 == sha256)

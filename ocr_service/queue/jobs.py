@@ -24,6 +24,7 @@ from ocr_service import worker_context
 from ocr_service.config import Settings, get_settings
 from ocr_service.db.processing import PageWork, fail_page, finish_page, retry_page_later, start_page
 from ocr_service.db.session import SessionFactory, session_scope
+from ocr_service.db.sheets import delete_if_unused
 from ocr_service.errors import InternalError, MissingDependency, OcrServiceError, PageError
 from ocr_service.failures import as_service_error
 from ocr_service.imaging.ingest import Limits, load_page
@@ -263,6 +264,9 @@ def handle_failure(ctx: WorkerContext, work: PageWork, exc: Exception) -> str:
         )
     if marked:
         hooks.page_failed(ctx.settings, ctx.sessions, work=work, code=error.code)
+    elif image is not None:  # the claim was taken over: keep no image nothing refers to
+        with session_scope(ctx.sessions) as session:
+            delete_if_unused(session=session, storage=ctx.storage, sha256=image)
     if error.retryable:
         raise exc  # out of retries: let rq record the job as failed too
     return "failed"

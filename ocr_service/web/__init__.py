@@ -1,4 +1,5 @@
-"""The reviewer page: static HTML, JavaScript and CSS served by the API (no build step)."""
+"""The reviewer page (`/review`) and the clerk's upload page (`/upload`): static HTML,
+JavaScript and CSS served by the API (no build step)."""
 
 from __future__ import annotations
 

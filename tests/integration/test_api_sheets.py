@@ -16,6 +16,8 @@ import pytest
 from PIL import Image
 
 from ocr_service.config import Settings
+from ocr_service.db.processing import start_page, touch_pages
+from ocr_service.db.session import session_scope
 from ocr_service.errors import BlankPage, OcrServiceError, TemplateMismatch
 from ocr_service.queue.enqueue import RqPageQueue
 
@@ -215,3 +217,37 @@ def test_sheet_requests_are_checked_and_answer_in_the_asked_language(
         assert reader.status_code == 403, path
     admin = client.get(f"{base}/2/image", headers=auth(api_keys["admin"]))
     assert admin.status_code == 200
+
+
+def test_a_refusal_whose_claim_was_taken_over_keeps_no_image(
+    client: httpx.Client,
+    api_keys: dict[str, str],
+    files: Any,
+    run_worker: Any,
+    db_sessions: Any,
+    settings: Settings,
+) -> None:
+    r = client.post(
+        "/v1/uploads",
+        headers=auth(api_keys["clerk"]),
+        files={"file": ("one.png", files.png(files.blank()), "image/png")},
+    )
+    assert r.status_code == 202, r.text
+    upload_id = r.json()["id"]
+
+    class TakenOver:
+        """Another worker takes the page over (reconcile thought this one dead) while it
+        reads; then this one finds the page blank."""
+
+        def read_source_page(self, path: Path, index: int, *, template_id: str | None) -> Any:
+            with session_scope(db_sessions) as session:
+                touch_pages(session=session, pages=[(upload_id, index)])
+            with session_scope(db_sessions) as session:
+                assert start_page(session=session, upload_id=upload_id, index=index) is not None
+            raise BlankPage("the page is blank (no printed form or writing found)")
+
+    run_worker(reader=TakenOver())
+    blobs = [p for p in (settings.data_dir / "blobs").rglob("*") if p.is_file()]
+    assert [p.name for p in blobs] == [r.json()["sha256"]]  # the upload only, no page image
+    page = client.get(f"/v1/uploads/{upload_id}", headers=auth(api_keys["clerk"])).json()
+    assert page["pages"][0]["status"] == "processing"  # the other worker's, untouched
