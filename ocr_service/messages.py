@@ -192,22 +192,20 @@ def is_japanese(text: str) -> bool:
 def preferred_language(accept_language: str | None) -> Language:
     """The language to answer in for an ``Accept-Language`` header: the supported language
     (ja, en) the header ranks highest; Japanese when it names neither or is absent."""
-    best: tuple[float, int, Language] | None = None
-    for position, part in enumerate((accept_language or "").split(",")):
+    chosen: Language = DEFAULT_LANGUAGE
+    best_q = 0.0
+    for part in (accept_language or "").split(","):
         match = _TAG.match(part)
         if match is None:
             continue
         primary = match.group(1).lower()
-        if primary not in LANGUAGES:
-            continue
         try:
             q = float(match.group(2)) if match.group(2) else 1.0
         except ValueError:
             continue
-        rank = (q, -position, primary if primary == "en" else "ja")
-        if q > 0 and (best is None or rank[:2] > best[:2]):
-            best = rank
-    return best[2] if best is not None else DEFAULT_LANGUAGE
+        if primary in LANGUAGES and q > best_q:  # the first of equal weights wins
+            chosen, best_q = ("en" if primary == "en" else "ja"), q
+    return chosen
 
 
 class _Blank(dict[str, Any]):
