@@ -71,3 +71,22 @@ def test_codes_without_lookalikes_and_free_text_stay_unflagged() -> None:
     assert check_value(PASSPORT, "XK472639").reasons == []
     name = spec(type="text", language="eng", content="surname")
     assert check_value(name, "Oliver").reasons == []
+
+
+@pytest.mark.parametrize("read", ["MG5749189", "AX6735119", "QJ6556808"])
+def test_a_lookalike_deep_in_a_long_digit_run_is_taken_as_read(read: str) -> None:
+    """A national ID's two letters and seven digits: the 1 or 0 inside the digits."""
+    assert check_value(PASSPORT, read).reasons == []
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        "RL99026B7WR8",  # a run of 5 digits: dev seed 49 read RL99O26B7WR8 so, unflagged
+        "HJ0972745",  # at the run's edge, beside a letter
+        "E1SGTXUO",  # the last character
+        "WIY536RE",  # a short run of letters
+    ],
+)
+def test_a_lookalike_at_a_run_edge_or_in_a_short_run_stays_in_doubt(read: str) -> None:
+    assert check_value(PASSPORT, read).reasons == ["ambiguous_character"]

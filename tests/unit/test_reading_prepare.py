@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ocr_service.reading import rules
 from ocr_service.reading.prepare import (
     INK_DELTA,
     Variant,
@@ -148,3 +149,27 @@ def test_a_word_of_small_letters_beside_a_large_seal_stays() -> None:
     mask[10:100, 460:470] = True
     cleaned = remove_specks(mask, strokes=True)
     assert cleaned[20:30, 20:85].sum() == mask[20:30, 20:85].sum()
+
+
+def umlaut_line() -> np.ndarray:
+    """Small print as dev seed 48 showed it (de_kindergeld, IPAGothic): letters 8 px
+    high, an umlaut's two dots 2 x 1 px each 2 px over an o, and a 2 x 1 px speck far
+    above the line and one beside it."""
+    mask = np.zeros((30, 120), dtype=bool)
+    for left in (20, 30, 50, 60):
+        mask[12:20, left : left + 7] = True  # x-height letters
+    mask[10:20, 40:47] = True  # the o (its top at row 10)
+    mask[7, 41:43] = True  # the umlaut's dots, over the o
+    mask[7, 44:46] = True
+    mask[1, 80:82] = True  # a speck far above
+    mask[16, 75:77] = True  # a speck beside the text
+    return mask
+
+
+def test_an_umlauts_dots_over_a_letter_stay_and_other_tiny_specks_go() -> None:
+    cleaned = remove_specks(umlaut_line(), strokes=True)
+    assert cleaned[7, 41:43].all() and cleaned[7, 44:46].all()
+    assert not cleaned[1, 80:82].any()
+    assert not cleaned[16, 75:77].any()
+    with rules.disabled(["prepare.accent_dots"]):
+        assert not remove_specks(umlaut_line(), strokes=True)[7].any()
