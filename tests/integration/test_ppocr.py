@@ -104,14 +104,18 @@ def test_block_is_read_line_by_line(engine: PpOcrLineEngine) -> None:
     ],
 )
 def test_split_head_reads_as_the_whole_model(
-    engine: PpOcrLineEngine, text: str, settings: OcrSettings, monkeypatch: pytest.MonkeyPatch
+    engine: PpOcrLineEngine,
+    text: str,
+    settings: OcrSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     """The head cut off the graph and run over the kept classes only gives the whole
     model's reading, character confidences included."""
     split = engine.read_line(render(text), settings)
     assert engine._head is not None  # the shipped model's head was split off
     monkeypatch.setattr("ocr_service.ocr.ppocr.split_head", lambda path: None)
-    whole_engine = PpOcrLineEngine()
+    whole_engine = PpOcrLineEngine(cache_dir=tmp_path)  # an empty cache: no split to read
     whole = whole_engine.read_line(render(text), settings)
     assert whole_engine._head is None
     assert split.text == whole.text
