@@ -36,6 +36,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     OCR_DATA_DIR=/data \
+    OCR_CACHE_DIR=/data/cache \
     OCR_TEMPLATES_DIR=/app/templates_forms \
     OCR_LOG_FORMAT=json
 RUN apt-get update \

@@ -168,6 +168,7 @@ def test_templates_are_copied_where_the_settings_look(final: Stage) -> None:
     env = " ".join(final.all("ENV"))
     assert f"OCR_TEMPLATES_DIR={target_path.rstrip('/')}" in env
     assert "OCR_DATA_DIR=/data" in env
+    assert "OCR_CACHE_DIR=/data/cache" in env  # the split PP-OCR head, kept across starts
     assert (REPO / "templates_forms").is_dir()
 
 
