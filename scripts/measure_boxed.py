@@ -25,9 +25,9 @@ from ocr_service.bench.mnist import (
     templates_with_digit_boxes,
 )
 from ocr_service.bench.seeds import DEV
+from ocr_service.bench.templates import MultiRegistry, default_dirs
 from ocr_service.pipeline import Reader
 from ocr_service.synth import generate
-from ocr_service.templates.loader import TemplateRegistry
 
 DEV_SEEDS = range(1, 100_000)
 
@@ -65,7 +65,7 @@ def main() -> int:
         parser.error("only development seeds (1..99999) are measured here")
     os.environ["OMP_THREAD_LIMIT"] = "1"
     random.seed(args.seed)
-    reader = Reader(registry=TemplateRegistry())
+    reader = Reader(registry=MultiRegistry(default_dirs()))  # ours and forms we did not design
     if args.set == "mnist":
         outcomes = mnist_outcomes(
             pages=args.pages, seed=args.seed, split=DEV, level=args.level, reader=reader
