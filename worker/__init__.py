@@ -130,7 +130,13 @@ def run(
         loop.start()
     try:
         while True:
-            worker = PageWorker(rq_queues, connection=connection, serializer=JSONSerializer)
+            try:
+                worker = PageWorker(rq_queues, connection=connection, serializer=JSONSerializer)
+            except RedisError as exc:  # Redis not up yet, or gone while the engines loaded
+                log.warning("worker cannot reach Redis (%s); waiting for it", type(exc).__name__)
+                if not wait_for_redis(connection):
+                    return False
+                continue
             log.info("worker %s on queues %s", worker.name, ",".join(names))
             try:
                 worked = worker.work(burst=burst, with_scheduler=True, max_jobs=max_jobs)
